@@ -1,0 +1,316 @@
+"""Strict, safe YAML: plain data with the position of every key and value.
+
+PyYAML's constructors follow YAML 1.1 (`no` becomes False, `2021-02-13` a date) and build
+whatever a tag asks for. This loader uses only libyaml's parser (the C loader's event stream)
+and builds the data itself, so that:
+
+- plain scalars are typed as in YAML 1.2's core schema: dates and `yes`/`no`/`on`/`off` stay
+  strings; only `true`/`false`, `null`/`~`, integers and floats are typed;
+- tags, anchors and aliases are refused, never constructed or expanded, so an alias bomb costs
+  no more than reading the file;
+- duplicate keys, extra documents, empty files and non-mapping documents are errors.
+
+A failed parse is a value (`ParseFailure`) to report, not an exception that stops the run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from builder.problems import Problem
+
+MAX_FILE_BYTES = 1024 * 1024
+
+Pointer = tuple[str | int, ...]
+"""Where a value sits in a document: the keys and indices leading to it."""
+
+
+@attrs.frozen
+class Position:
+    """A 1-based line and column, as editors show them."""
+
+    line: int
+    column: int
+
+
+@attrs.frozen
+class Document:
+    """A parsed YAML file: its data, and where each value and key was written."""
+
+    path: str
+    data: dict[str, Any]
+    values: dict[Pointer, Position] = attrs.field(repr=False)
+    keys: dict[Pointer, Position] = attrs.field(repr=False)
+
+    def position(self, pointer: Pointer) -> Position:
+        """Where the value at `pointer` is, or the nearest enclosing value that exists."""
+        while pointer not in self.values:
+            pointer = pointer[:-1]
+        return self.values[pointer]
+
+    def key_position(self, pointer: Pointer) -> Position:
+        """Where the key naming the value at `pointer` is (the value itself for list items)."""
+        return self.keys.get(pointer) or self.position(pointer)
+
+    def problem(self, pointer: Pointer, code: str, message: str, *, key: bool = False) -> Problem:
+        where = self.key_position(pointer) if key else self.position(pointer)
+        return Problem(self.path, where.line, where.column, code, message)
+
+
+@attrs.frozen
+class ParseFailure:
+    """A file that could not be read as a document; its problems say why."""
+
+    path: str
+    problems: tuple[Problem, ...]
+
+
+Loaded = Document | ParseFailure
+
+
+def load_file(path: Path, display_path: str) -> Loaded:
+    """Read and parse one YAML file; `display_path` is how problems name it."""
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return _failure(display_path, 1, 1, "L011", f"cannot read the file: {error.strerror}")
+    if len(raw) > MAX_FILE_BYTES:
+        return _failure(
+            display_path,
+            1,
+            1,
+            "L002",
+            f"file is larger than {MAX_FILE_BYTES} bytes; split it or shorten it",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _byte_position(raw, error.start)
+        return _failure(
+            display_path,
+            line,
+            column,
+            "L001",
+            f"byte 0x{raw[error.start]:02x} is not valid UTF-8; save the file as UTF-8",
+        )
+    return parse_text(text, display_path)
+
+
+def parse_text(text: str, display_path: str) -> Loaded:
+    """Parse YAML text into a `Document`, or the reasons it is not one."""
+    builder = _DocumentBuilder(display_path)
+    try:
+        builder.consume(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(part for part in (error.problem, error.context) if part)
+        builder.problems.append(
+            Problem(display_path, line, column, "L004", f"YAML syntax error: {what}")
+        )
+    except yaml.YAMLError as error:
+        builder.problems.append(Problem(display_path, 1, 1, "L004", f"YAML error: {error}"))
+    except _StopReadingError:
+        pass
+    return builder.result()
+
+
+class _StopReadingError(Exception):
+    """Raised inside the builder when the rest of the file cannot be read meaningfully."""
+
+
+@attrs.define
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    pointer: Pointer
+    key: str | None = None
+    skip_value: bool = False
+
+
+@attrs.define
+class _DocumentBuilder:
+    """Turns libyaml events into plain data, recording positions and problems."""
+
+    path: str
+    problems: list[Problem] = attrs.Factory(list)
+    values: dict[Pointer, Position] = attrs.Factory(dict)
+    keys: dict[Pointer, Position] = attrs.Factory(dict)
+    root: Any = None
+    documents: int = 0
+    stack: list[_Frame] = attrs.Factory(list)
+    reported: set[str] = attrs.Factory(set)
+
+    def consume(self, events: Iterator[yaml.Event]) -> None:
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                self.documents += 1
+                if self.documents > 1:
+                    self._fatal(
+                        event,
+                        "L008",
+                        "a second YAML document starts here; "
+                        "a file holds exactly one, so remove the `---` and what follows",
+                    )
+            elif isinstance(event, yaml.NodeEvent):
+                self._node(event)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                frame = self.stack.pop()
+                self._place(frame.container)
+
+    def result(self) -> Loaded:
+        if not self.problems:
+            if self.documents == 0:
+                self.problems.append(
+                    Problem(self.path, 1, 1, "L003", "the file is empty; write the record's fields")
+                )
+            elif not isinstance(self.root, dict):
+                kind = "nothing" if self.root is None else type(self.root).__name__
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        1,
+                        1,
+                        "L009",
+                        f"the document is {kind}, not a mapping of field names to values",
+                    )
+                )
+        if self.problems:
+            return ParseFailure(self.path, tuple(self.problems))
+        return Document(self.path, self.root, self.values, self.keys)
+
+    def _node(self, event: yaml.NodeEvent) -> None:
+        mark = _position(event)
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and isinstance(parent.container, dict) and parent.key is None:
+            self._key(parent, event, mark)
+            return
+        pointer = self._slot(parent)
+        self.values.setdefault(pointer, mark)
+        if isinstance(event, yaml.AliasEvent):
+            self._once(mark, "L006", f"alias *{event.anchor}: write the value out in full")
+            self._place(None)
+            return
+        if event.anchor is not None:
+            self._once(mark, "L006", f"anchor &{event.anchor}: write the value out in full")
+        tag = event.tag
+        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+            self._problem(
+                mark,
+                "L007",
+                f"tag {tag} is not allowed: remove it, values are "
+                "plain strings, numbers, lists and mappings",
+            )
+        if isinstance(event, yaml.MappingStartEvent):
+            self.stack.append(_Frame({}, pointer))
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self.stack.append(_Frame([], pointer))
+        else:
+            assert isinstance(event, yaml.ScalarEvent)
+            plain = event.style in ("", None) and tag is None
+            self._place(resolve_plain(event.value) if plain else event.value)
+
+    def _key(self, frame: _Frame, event: yaml.NodeEvent, mark: Position) -> None:
+        if not isinstance(event, yaml.ScalarEvent) or event.tag not in (None, "!"):
+            self._fatal(event, "L010", "a mapping key must be a plain string")
+        assert isinstance(event, yaml.ScalarEvent) and isinstance(frame.container, dict)
+        if event.anchor is not None:
+            self._once(mark, "L006", f"anchor &{event.anchor}: remove it")
+        key = event.value
+        pointer = (*frame.pointer, key)
+        frame.key = key
+        frame.skip_value = key in frame.container
+        if frame.skip_value:
+            first = self.keys[pointer]
+            self._problem(
+                mark,
+                "L005",
+                f"duplicate key {key!r}: it is already set on line "
+                f"{first.line}; keep one of the two",
+            )
+        else:
+            self.keys[pointer] = mark
+
+    def _slot(self, parent: _Frame | None) -> Pointer:
+        if parent is None:
+            return ()
+        if isinstance(parent.container, list):
+            return (*parent.pointer, len(parent.container))
+        assert parent.key is not None
+        return (*parent.pointer, parent.key)
+
+    def _place(self, value: Any) -> None:
+        parent = self.stack[-1] if self.stack else None
+        if parent is None:
+            self.root = value
+        elif isinstance(parent.container, list):
+            parent.container.append(value)
+        else:
+            assert parent.key is not None
+            if not parent.skip_value:
+                parent.container[parent.key] = value
+            parent.key = None
+
+    def _problem(self, mark: Position, code: str, message: str) -> None:
+        self.problems.append(Problem(self.path, mark.line, mark.column, code, message))
+
+    def _once(self, mark: Position, code: str, message: str) -> None:
+        """Report a message the first time only: a thousand uses of one alias are one problem."""
+        if message not in self.reported:
+            self.reported.add(message)
+            self._problem(mark, code, message)
+
+    def _fatal(self, event: yaml.Event, code: str, message: str) -> None:
+        self._problem(_position(event), code, message)
+        raise _StopReadingError
+
+
+_CORE_INT = re.compile(r"[-+]?[0-9]+")
+_CORE_OCT = re.compile(r"0o[0-7]+")
+_CORE_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_CORE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_CORE_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
+_CORE_NAN = re.compile(r"\.(nan|NaN|NAN)")
+
+
+def resolve_plain(text: str) -> Any:
+    """Type a plain (unquoted) scalar as YAML 1.2's core schema does."""
+    if text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if text in ("true", "True", "TRUE"):
+        return True
+    if text in ("false", "False", "FALSE"):
+        return False
+    if _CORE_INT.fullmatch(text):
+        return int(text)
+    if _CORE_OCT.fullmatch(text):
+        return int(text[2:], 8)
+    if _CORE_HEX.fullmatch(text):
+        return int(text[2:], 16)
+    if _CORE_FLOAT.fullmatch(text):
+        return float(text)
+    if _CORE_INF.fullmatch(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _CORE_NAN.fullmatch(text):
+        return float("nan")
+    return text
+
+
+def _position(event: yaml.Event) -> Position:
+    return Position(event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def _failure(path: str, line: int, column: int, code: str, message: str) -> ParseFailure:
+    return ParseFailure(path, (Problem(path, line, column, code, message),))

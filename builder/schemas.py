@@ -1,0 +1,237 @@
+"""The packaged JSON Schemas, and schema errors turned into problems a curator can act on.
+
+The schemas are the documentation of the format: each field's `description` feeds the README and
+the dataset card. Two annotations of our own steer the messages: `x-code` names the problem code
+for a rule (a slug pattern, a real date, a conditional requirement) and `x-hint` says how to fix
+it. Validators of other tools ignore both.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import functools
+import json
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import referencing
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from builder.loader import Document, Pointer
+from builder.problems import Problem
+
+
+class Kind(enum.StrEnum):
+    """The kinds of YAML file a repository holds, each with its schema."""
+
+    CLAIM = "claim"
+    SOURCE = "source"
+    DATASET = "dataset"
+    TOPICS = "topics"
+
+
+SCHEMA_FILES = ("common", "claim", "source", "dataset", "topics")
+
+
+def _is_strict_integer(_checker: object, value: object) -> bool:
+    # JSON Schema counts 3.0 as an integer; an offset written as 3.0 is a typo here.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+StrictValidator = jsonschema.validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_strict_integer),
+)
+
+
+@functools.cache
+def load_schemas() -> dict[str, dict[str, Any]]:
+    """Every packaged schema, by file stem (`claim`, `source`, ...)."""
+    folder = resources.files("builder") / "schema"
+    return {
+        name: json.loads(folder.joinpath(f"{name}.schema.json").read_text(encoding="utf-8"))
+        for name in SCHEMA_FILES
+    }
+
+
+@functools.cache
+def validator(kind: Kind) -> jsonschema.protocols.Validator:
+    schemas = load_schemas()
+    registry: referencing.Registry[Any] = referencing.Registry().with_resources(
+        (schema["$id"], referencing.Resource.from_contents(schema)) for schema in schemas.values()
+    )
+    return StrictValidator(
+        schemas[kind.value], registry=registry, format_checker=FormatChecker(formats=["date"])
+    )
+
+
+def schema_problems(document: Document, kind: Kind) -> Iterator[Problem]:
+    """Every way the document breaks its schema, each at the key or value concerned."""
+    errors = list(validator(kind).iter_errors(document.data))
+    typed = {tuple(error.absolute_path) for error in errors if error.validator == "type"}
+    seen: set[Problem] = set()
+    for error in errors:
+        pointer: Pointer = tuple(error.absolute_path)
+        if error.validator != "type" and pointer in typed:
+            continue  # the wrong type explains every other rule the value breaks
+        for problem in _translate(document, pointer, error):
+            if problem not in seen:
+                seen.add(problem)
+                yield problem
+
+
+_KEYWORD_CODES = {
+    "required": "S001",
+    "additionalProperties": "S002",
+    "type": "S003",
+    "pattern": "S004",
+    "propertyNames": "S004",
+    "format": "S005",
+    "enum": "S006",
+    "const": "S006",
+}
+
+
+def _translate(document: Document, pointer: Pointer, error: ValidationError) -> Iterator[Problem]:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    keyword = str(error.validator)
+    code = _KEYWORD_CODES.get(keyword, "S009")
+    if keyword != "type" and "x-code" in schema:
+        code = schema["x-code"]
+    hint = schema.get("x-hint")
+    where = _field_name(pointer)
+
+    if keyword == "required":
+        for name in _missing(error):
+            about = hint or _describe_property(schema, name)
+            yield document.problem(
+                pointer, code, f"missing required field `{name}`{where}" + _suffix(about)
+            )
+    elif keyword == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        for name in sorted(set(error.instance) - set(allowed)):
+            yield document.problem(
+                (*pointer, name),
+                code,
+                f"unknown field `{name}`{where}; " + _suggest(name, allowed),
+                key=True,
+            )
+    elif "propertyNames" in error.relative_schema_path:
+        yield document.problem(
+            (*pointer, error.instance),
+            code,
+            f"{error.instance!r} is not a valid name here" + _suffix(hint),
+            key=True,
+        )
+    elif keyword == "type":
+        yield document.problem(pointer, code, _type_message(error, where))
+    elif keyword in ("enum", "const"):
+        choices = [
+            str(c)
+            for c in (error.validator_value if keyword == "enum" else [error.validator_value])
+        ]
+        suggestion = _suggest(str(error.instance), choices, label="one of")
+        yield document.problem(
+            pointer, code, f"{error.instance!r}{where} is not allowed; {suggestion}"
+        )
+    elif hint:
+        yield document.problem(
+            pointer, code, f"{_show(error.instance)}{where} is not valid: {hint}"
+        )
+    else:
+        yield document.problem(
+            pointer, code, f"{where.removeprefix(' in ') or 'value'}: {_rule(error)}"
+        )
+
+
+def _missing(error: ValidationError) -> list[str]:
+    present = error.instance if isinstance(error.instance, dict) else {}
+    return [name for name in error.validator_value if name not in present]
+
+
+def _field_name(pointer: Pointer) -> str:
+    if not pointer:
+        return ""
+    return (
+        " in `"
+        + "".join(
+            f"[{part}]" if isinstance(part, int) else (f".{part}" if index else str(part))
+            for index, part in enumerate(pointer)
+        )
+        + "`"
+    )
+
+
+def _describe_property(schema: dict[str, Any], name: str) -> str | None:
+    description = schema.get("properties", {}).get(name, {}).get("description")
+    return description.rstrip(".").lower() if description else None
+
+
+def _suffix(text: str | None) -> str:
+    return f": {text}" if text else ""
+
+
+def _suggest(word: str, choices: list[str], *, label: str = "allowed fields are") -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    listed = ", ".join(choices)
+    if close:
+        return f"did you mean `{close[0]}`? ({label}: {listed})"
+    return f"{label}: {listed}"
+
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "null": "nothing",
+}
+
+
+def _type_message(error: ValidationError, where: str) -> str:
+    expected = error.validator_value
+    wanted = " or ".join(
+        _TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
+    )
+    message = f"expected {wanted}{where}, found {_kind_of(error.instance)}"
+    if expected == "string" and isinstance(error.instance, bool | int | float):
+        message += "; put the value in quotes so YAML keeps it as text"
+    return message
+
+
+def _kind_of(value: object) -> str:
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _rule(error: ValidationError) -> str:
+    keyword, limit = error.validator, error.validator_value
+    rules = {
+        "minItems": f"needs at least {limit} item{'s' if limit != 1 else ''}",
+        "maxItems": f"takes at most {limit} items",
+        "uniqueItems": "has the same item twice; remove the repeat",
+        "minLength": f"needs at least {limit} character{'s' if limit != 1 else ''}",
+        "maxLength": f"is longer than {limit} characters",
+        "minimum": f"must be at least {limit}",
+        "maximum": f"must be at most {limit}",
+        "minProperties": f"needs at least {limit} entr{'ies' if limit != 1 else 'y'}",
+    }
+    return rules.get(str(keyword), error.message)

@@ -1,0 +1,53 @@
+"""Validation of a whole repository: read every file, check everything, collect the result."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import attrs
+
+from builder import dates
+from builder.checks import check_repository
+from builder.model import Repository
+from builder.problems import Problem, Severity
+from builder.repository import read_repository
+
+
+@attrs.frozen
+class Result:
+    """The problems of one validation run, sorted by file and position, and what was read."""
+
+    problems: tuple[Problem, ...]
+    files: tuple[str, ...]
+    repository: Repository
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.severity is Severity.WARNING)
+
+    def success(self, *, strict: bool = False) -> bool:
+        return self.errors == 0 and not (strict and self.warnings)
+
+    def restricted_to(self, files: set[str], folders: set[str]) -> Result:
+        """The same run, keeping only problems in the given files or below the given folders."""
+
+        def wanted(path: str) -> bool:
+            return path in files or any(path.startswith(folder) for folder in folders)
+
+        return Result(
+            tuple(p for p in self.problems if wanted(p.file)),
+            tuple(f for f in self.files if wanted(f)),
+            self.repository,
+        )
+
+
+def validate(root: Path, today: datetime.date | None = None) -> Result:
+    """Check the repository at `root` against the schemas and its own sources."""
+    read = read_repository(root)
+    problems = [*read.problems, *check_repository(read.repository, today or dates.today())]
+    return Result(tuple(sorted(set(problems))), read.files, read.repository)
