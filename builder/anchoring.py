@@ -44,7 +44,9 @@ def _exact(text: str, needle: str) -> Iterator[Match]:
         return
     start = text.find(needle)
     while start != -1:
-        yield Match(start, start + len(needle), exact=True)
+        end = start + len(needle)
+        if not (splits_character(text, start) or splits_character(text, end)):
+            yield Match(start, end, exact=True)
         start = text.find(needle, start + 1)
 
 
@@ -56,7 +58,7 @@ def _tolerant(text: str, needle: str) -> Iterator[Match]:
     start = folded.text.find(folded_needle)
     while start != -1:
         match = folded.original_span(start, start + len(folded_needle))
-        if match is not None:
+        if match and not (splits_character(text, match.start) or splits_character(text, match.end)):
             yield match
         start = folded.text.find(folded_needle, start + 1)
 
@@ -143,6 +145,13 @@ def utf16_offset(text: str, index: int) -> int:
     return index + sum(1 for char in text[:index] if ord(char) > 0xFFFF)
 
 
+def splits_character(text: str, index: int) -> bool:
+    """Whether `index` falls between a letter and its combining mark (e + U+0301)."""
+    return 0 < index < len(text) and unicodedata.category(text[index]).startswith("M")
+
+
 def inside_word(text: str, index: int) -> bool:
-    """Whether a span boundary at `index` cuts a word in two."""
+    """Whether a span boundary at `index` cuts a word, or a letter from its accent, in two."""
+    if splits_character(text, index):
+        return True
     return 0 < index < len(text) and text[index - 1].isalnum() and text[index].isalnum()

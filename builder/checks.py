@@ -172,7 +172,7 @@ def _where_quote_is(text: str, quote: str) -> str:
     )
 
 
-def _excerpt(text: str, width: int = 60) -> str:
+def _excerpt(text: str, width: int = 100) -> str:
     return repr(text if len(text) <= width else text[: width - 3] + "...")
 
 

@@ -112,6 +112,9 @@ def parse_text(text: str, display_path: str) -> Loaded:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(part for part in (error.problem, error.context) if part)
+        context = error.context_mark
+        if context is not None and mark is not None and context.line != mark.line:
+            what += f" (started at line {context.line + 1}, column {context.column + 1})"
         builder.problems.append(
             Problem(display_path, line, column, "L004", f"YAML syntax error: {what}")
         )
@@ -171,12 +174,13 @@ class _DocumentBuilder:
                     Problem(self.path, 1, 1, "L003", "the file is empty; write the record's fields")
                 )
             elif not isinstance(self.root, dict):
-                kind = "nothing" if self.root is None else type(self.root).__name__
+                kind = "empty" if self.root is None else f"a {type(self.root).__name__}"
+                where = self.values.get((), Position(1, 1))
                 self.problems.append(
                     Problem(
                         self.path,
-                        1,
-                        1,
+                        where.line,
+                        where.column,
                         "L009",
                         f"the document is {kind}, not a mapping of field names to values",
                     )

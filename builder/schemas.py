@@ -176,7 +176,9 @@ def _suffix(text: str | None) -> str:
 
 
 def _suggest(word: str, choices: list[str], *, label: str = "allowed fields are") -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
+    close = [c for c in choices if word and c.startswith(word)] or difflib.get_close_matches(
+        word, choices, n=1
+    )
     listed = ", ".join(choices)
     if close:
         return f"did you mean `{close[0]}`? ({label}: {listed})"

@@ -1,0 +1,42 @@
+"""Shared fixtures: a scratch copy of the shipped repository, and the real `claims` command."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+CASES = Path(__file__).resolve().parent / "cases"
+CLAIMS_COMMAND = str(Path(sys.executable).with_name("claims"))
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A writable copy of the shipped repository's data, outside the project tree."""
+    root = tmp_path / "repo"
+    shutil.copytree(PROJECT / "claims", root / "claims")
+    return root
+
+
+@pytest.fixture
+def claims() -> Run:
+    """Run the installed `claims` command; returns the finished process (never raises)."""
+
+    def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [CLAIMS_COMMAND, *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            check=False,
+            timeout=120,
+        )
+
+    return run

@@ -1,0 +1,181 @@
+"""Semantic checks over whole repositories built in a scratch folder."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import shutil
+from pathlib import Path
+
+import yaml
+
+from builder.validation import Result, validate
+from tests.conftest import CASES
+
+TODAY = datetime.date(2026, 11, 22)
+GOOD = CASES / "good" / "death-penalty-removed.yaml"
+
+# A source with an astral emoji and its skin-tone modifier, a decomposed accent, Cyrillic and
+# Romanian letters and a no-break space: every offset after them differs between code points,
+# UTF-16 units and UTF-8 bytes.
+EMOJI_TEXT = (
+    "Statement 👍🏽 of the Ministe\u0301re: «\u0421udo» — nu există deținuți\u00a0politici.\n"
+    "The death penalty has been abolished.\n"
+    "Torture is prohibited by the Constitution.\n"
+)
+
+
+def found(result: Result) -> list[tuple[str, str, int]]:
+    return [(p.file, p.code, p.line) for p in result.problems]
+
+
+def write_yaml(path: Path, data: dict[str, object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def add_source(repo: Path, source_id: str, text: str) -> None:
+    folder = repo / "claims" / "sources"
+    (folder / f"{source_id}.txt").write_bytes(text.encode("utf-8"))
+    write_yaml(
+        folder / f"{source_id}.yaml",
+        {
+            "id": source_id,
+            "title": "A test source",
+            "publisher": "Test",
+            "published": "2024-01-02",
+            "languages": ["en", "ro"],
+            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        },
+    )
+
+
+def add_claim(repo: Path, claim_id: str, source: str, start: int, end: int, *, quote: str) -> Path:
+    path = repo / "claims" / "records" / f"{claim_id}.yaml"
+    write_yaml(
+        path,
+        {
+            "id": claim_id,
+            "claim": "Kazakhstan has abolished the death penalty.",
+            "claimant": {"name": "Test", "kind": "organization"},
+            "claim_date": "2024-01-02",
+            "appearances": [
+                {"source": source, "start": start, "end": end, "quote": quote, "language": "en"}
+            ],
+            "topics": ["death-penalty"],
+        },
+    )
+    return path
+
+
+def test_the_shipped_repository_is_valid() -> None:
+    result = validate(Path(__file__).resolve().parents[1], TODAY)
+    assert found(result) == []
+    assert result.success(strict=True)
+
+
+def test_offsets_count_code_points_past_emoji_and_combining_marks(repo: Path) -> None:
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    quote = "The death penalty has been abolished."
+    start = EMOJI_TEXT.index(quote)
+    add_claim(repo, "abolished", "emoji-2024", start, start + len(quote), quote=quote)
+    assert found(validate(repo, TODAY)) == []
+
+
+def test_utf16_offsets_are_refused_with_the_right_ones_named(repo: Path) -> None:
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    quote = "The death penalty has been abolished."
+    start = EMOJI_TEXT.index(quote)
+    units = len(EMOJI_TEXT[:start].encode("utf-16-le")) // 2
+    add_claim(repo, "abolished", "emoji-2024", units, units + len(quote), quote=quote)
+    [problem] = validate(repo, TODAY).problems
+    assert problem.code == "A002"
+    assert f"set start: {start} and end: {start + len(quote)}" in problem.message
+
+
+def test_a_quote_typed_with_latin_letters_is_pointed_at_the_real_text(repo: Path) -> None:
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    start = EMOJI_TEXT.index("«")
+    add_claim(repo, "cudo", "emoji-2024", start, start + 6, quote='"Cudo"')
+    [problem] = validate(repo, TODAY).problems
+    assert problem.code == "A002"
+    assert "CYRILLIC CAPITAL LETTER ES" in problem.message
+    assert f"set start: {start}, end: {start + 6}" in problem.message
+
+
+def test_spans_cutting_words_or_accents_or_with_spaces_are_warnings(repo: Path) -> None:
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    e = EMOJI_TEXT.index("Ministe") + len("Ministe")
+    add_claim(repo, "cut-accent", "emoji-2024", e - 7, e, quote="Ministe")
+    start = EMOJI_TEXT.index("death")
+    add_claim(repo, "cut-word", "emoji-2024", start + 1, start + 10, quote="eath pena")
+    add_claim(repo, "spaced", "emoji-2024", start - 1, start + 5, quote=" death")
+    result = validate(repo, TODAY)
+    assert sorted((p.file.rsplit("/", 1)[-1], p.code) for p in result.problems) == [
+        ("cut-accent.yaml", "A101"),
+        ("cut-word.yaml", "A101"),
+        ("cut-word.yaml", "A101"),
+        ("spaced.yaml", "A102"),
+    ]
+    assert result.success() and not result.success(strict=True)
+
+
+def test_a_broken_source_is_reported_once_not_at_every_span(repo: Path) -> None:
+    (repo / "claims" / "records").mkdir(exist_ok=True)
+    shutil.copy(GOOD, repo / "claims" / "records" / GOOD.name)
+    (repo / "claims" / "sources" / "europarl-2022-08.yaml").write_text("id: [\n")
+    assert [code for _, code, _ in found(validate(repo, TODAY))] == ["L004"]
+
+
+def test_a_symlink_leaving_the_repository_is_refused(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    shutil.copy(GOOD, outside)
+    (repo / "claims" / "records").mkdir(exist_ok=True)
+    (repo / "claims" / "records" / "death-penalty-removed.yaml").symlink_to(outside)
+    assert found(validate(repo, TODAY)) == [
+        ("claims/records/death-penalty-removed.yaml", "L011", 1)
+    ]
+
+
+def test_a_symlink_inside_the_repository_is_followed(repo: Path) -> None:
+    (repo / "claims" / "records").mkdir(exist_ok=True)
+    shutil.copy(GOOD, repo / "claims" / GOOD.name)
+    (repo / "claims" / "records" / GOOD.name).symlink_to(repo / "claims" / GOOD.name)
+    assert found(validate(repo, TODAY)) == []
+
+
+def test_missing_repository_files_are_named(repo: Path) -> None:
+    (repo / "claims" / "dataset.yaml").unlink()
+    (repo / "claims" / "sources" / "elkz-2023-03-11.txt").unlink()
+    assert found(validate(repo, TODAY)) == [
+        ("claims/dataset.yaml", "L013", 1),
+        ("claims/sources/elkz-2023-03-11.yaml", "R007", 1),
+    ]
+
+
+def test_stray_files_are_reported_not_ignored(repo: Path) -> None:
+    (repo / "claims" / "sources" / "notes.md").write_text("draft\n")
+    (repo / "claims" / "records").mkdir(exist_ok=True)
+    (repo / "claims" / "records" / ".gitkeep").write_text("")
+    assert found(validate(repo, TODAY)) == [("claims/sources/notes.md", "L012", 1)]
+
+
+def test_dates_are_judged_against_the_given_day(repo: Path) -> None:
+    (repo / "claims" / "records").mkdir(exist_ok=True)
+    shutil.copy(GOOD, repo / "claims" / "records" / GOOD.name)
+    assert found(validate(repo, datetime.date(2026, 11, 1))) == []
+    assert found(validate(repo, datetime.date(2026, 10, 31))) == [
+        ("claims/records/death-penalty-removed.yaml", "D001", 23)
+    ]
+
+
+def test_duplicate_ids_are_reported_on_both_files(repo: Path) -> None:
+    for folder in ("2022", "europarl"):
+        (repo / "claims" / "records" / folder).mkdir(parents=True)
+        shutil.copy(GOOD, repo / "claims" / "records" / folder / GOOD.name)
+    problems = validate(repo, TODAY).problems
+    assert [(p.file, p.code) for p in problems] == [
+        ("claims/records/2022/death-penalty-removed.yaml", "R002"),
+        ("claims/records/europarl/death-penalty-removed.yaml", "R002"),
+    ]
+    assert "claims/records/europarl/death-penalty-removed.yaml" in problems[0].message

@@ -1,0 +1,133 @@
+"""The `claims` command end to end, as a curator or CI runs it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.conftest import CASES, PROJECT, Run
+
+GOOD = CASES / "good" / "death-penalty-removed.yaml"
+
+
+def test_validate_passes_on_the_shipped_data_from_another_directory(
+    tmp_path: Path, claims: Run
+) -> None:
+    result = claims("validate", "--root", PROJECT, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.endswith("0 errors, 0 warnings\n")
+
+
+def test_validate_defaults_to_the_current_directory(repo: Path, claims: Run) -> None:
+    result = claims("validate", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_all_problems_are_reported_in_one_run(repo: Path, claims: Run) -> None:
+    records = repo / "claims" / "records"
+    records.mkdir(exist_ok=True)
+    text = GOOD.read_text(encoding="utf-8")
+    (records / "a.yaml").write_text(
+        text.replace("id: death-penalty-removed", "id: a").replace("end: 2111", "end: 2112"),
+        encoding="utf-8",
+    )
+    (records / "b.yaml").write_text(
+        text.replace("id: death-penalty-removed", "id: b").replace(
+            "kind: organization", "kind: org"
+        ),
+        encoding="utf-8",
+    )
+    result = claims("validate", "--root", repo)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "claims/records/a.yaml:11:12: A002 the quote differs from europarl-2022-08 at "
+        "2050-2112, which reads 'the recent removal of death penalty was a welcome "
+        "development,'; the quote occurs at 2050-2111: set start: 2050 and end: 2111",
+        "claims/records/b.yaml:5:9: S006 'org' in `claimant.kind` is not allowed; did you mean "
+        "`organization`? (one of: person, organization)",
+        "14 files checked: 2 errors, 0 warnings",
+    ]
+
+
+def test_paths_restrict_the_report_not_the_checks(repo: Path, claims: Run) -> None:
+    records = repo / "claims" / "records"
+    records.mkdir(exist_ok=True)
+    for name in ("a", "b"):
+        text = GOOD.read_text(encoding="utf-8").replace("id: death-penalty-removed", f"id: {name}")
+        (records / f"{name}.yaml").write_text(
+            text.replace("death-penalty]", "torturre]"), encoding="utf-8"
+        )
+    result = claims("validate", "--format", "json", "claims/records/b.yaml", cwd=repo)
+    assert result.returncode == 1
+    assert [(p["file"], p["code"]) for p in json.loads(result.stdout)] == [
+        ("claims/records/b.yaml", "R004")
+    ]
+    assert result.stderr == "1 file checked: 1 error, 0 warnings\n"
+
+
+def test_strict_fails_on_warnings(repo: Path, claims: Run) -> None:
+    records = repo / "claims" / "records"
+    records.mkdir(exist_ok=True)
+    text = GOOD.read_text(encoding="utf-8").replace("start: 2050", "start: 2051")
+    (records / GOOD.name).write_text(
+        text.replace("quote: the recent", "quote: he recent"), encoding="utf-8"
+    )
+    assert claims("validate", "--root", repo).returncode == 0
+    strict = claims("validate", "--root", repo, "--strict", "--format", "github")
+    assert strict.returncode == 1
+    assert strict.stdout.startswith(
+        "::warning file=claims/records/death-penalty-removed.yaml,line=9,col=12,title=A101::"
+    )
+
+
+def test_not_a_repository_is_a_usage_error(tmp_path: Path, claims: Run) -> None:
+    result = claims("validate", "--root", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("claims: error: ") and "no claims/ folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_option_and_missing_path_are_usage_errors(repo: Path, claims: Run) -> None:
+    assert claims("validate", "--format", "xml", cwd=repo).returncode == 2
+    missing = claims("validate", "claims/records/nope.yaml", cwd=repo)
+    assert missing.returncode == 2
+    assert "no such file" in missing.stderr
+
+
+def test_locate_finds_neukirch_from_latin_letters(claims: Run) -> None:
+    result = claims("locate", "--root", PROJECT, "elkz-2023-03-11", "Claus Neukirch")
+    assert result.returncode == 0
+    assert result.stdout == "585 599\n"
+    assert "U+0421 CYRILLIC CAPITAL LETTER ES" in result.stderr
+    text = (PROJECT / "claims/sources/elkz-2023-03-11.txt").read_text(encoding="utf-8")
+    assert text[585:599] == "\u0421laus Neukirch"
+
+
+def test_locate_lists_every_occurrence_exact_first(claims: Run) -> None:
+    result = claims("locate", "--root", PROJECT, "europarl-2022-08", "January")
+    assert result.returncode == 0
+    assert result.stdout == "1193 1200\n2525 2532\n2876 2883\n3472 3479\n"
+
+
+def test_locate_crosses_no_break_spaces(claims: Run) -> None:
+    result = claims("locate", "--root", PROJECT, "europarl-2022-08", "Press Releases")
+    assert (result.returncode, result.stdout) == (0, "57 71\n")
+    result = claims("locate", "--root", PROJECT, "europarl-2022-08", "Releases \n \n \n\nA")
+    assert result.returncode == 0
+
+
+def test_locate_not_found_and_unknown_source(tmp_path: Path, claims: Run) -> None:
+    missing = claims("locate", "--root", PROJECT, "elkz-2023-03-11", "political prisoners")
+    assert missing.returncode == 1
+    assert "does not occur in elkz-2023-03-11" in missing.stderr
+    unknown = claims("locate", "--root", PROJECT, "../../etc/passwd", "root")
+    assert unknown.returncode == 2
+    assert "no source '../../etc/passwd'" in unknown.stderr
+
+
+def test_the_installed_command_carries_its_schemas(tmp_path: Path, claims: Run) -> None:
+    """`pip install` alone is enough: nothing is read from the project's schema/ folder."""
+    shutil.copytree(PROJECT / "claims", tmp_path / "claims")
+    result = claims("validate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr

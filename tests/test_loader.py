@@ -1,0 +1,184 @@
+"""The strict YAML loader: YAML 1.2 core typing, positions, and what it refuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder.loader import (
+    Document,
+    ParseFailure,
+    Position,
+    load_file,
+    parse_text,
+    resolve_plain,
+)
+
+
+def parsed(text: str) -> Document:
+    document = parse_text(text, "record.yaml")
+    assert isinstance(document, Document), document
+    return document
+
+
+def codes(text: str) -> list[tuple[str, int, int]]:
+    failure = parse_text(text, "record.yaml")
+    assert isinstance(failure, ParseFailure), failure
+    return [(p.code, p.line, p.column) for p in failure.problems]
+
+
+def test_dates_and_yes_no_stay_strings_as_in_yaml_1_2() -> None:
+    data = parsed("a: 2021-02-13\nb: no\nc: yes\nd: on\ne: off\nf: 2018\ng: 0.1.0\nh: 12:30\n").data
+    assert data == {
+        "a": "2021-02-13",
+        "b": "no",
+        "c": "yes",
+        "d": "on",
+        "e": "off",
+        "f": 2018,
+        "g": "0.1.0",
+        "h": "12:30",
+    }
+
+
+def test_core_schema_types_numbers_booleans_and_nulls() -> None:
+    data = parsed("a: true\nb: FALSE\nc: ~\nd:\ne: 0x1F\nf: 0o17\ng: -3\nh: 1.5e3\ni: '12'\n").data
+    assert data == {
+        "a": True,
+        "b": False,
+        "c": None,
+        "d": None,
+        "e": 31,
+        "f": 15,
+        "g": -3,
+        "h": 1500.0,
+        "i": "12",
+    }
+
+
+def test_positions_count_characters_from_one() -> None:
+    document = parsed("ключ: значение\nlist:\n  - {a: «b»}\n")
+    assert document.position(("ключ",)) == Position(1, 7)
+    assert document.key_position(("list",)) == Position(2, 1)
+    assert document.position(("list", 0, "a")) == Position(3, 9)
+    assert document.position(("list", 0, "missing")) == Position(3, 5)
+
+
+def test_duplicate_key_names_the_first_line() -> None:
+    failure = parse_text("a: 1\nb: 2\na: 3\n", "r.yaml")
+    assert isinstance(failure, ParseFailure)
+    assert [p.code for p in failure.problems] == ["L005"]
+    assert "line 1" in failure.problems[0].message
+    assert (failure.problems[0].line, failure.problems[0].column) == (3, 1)
+
+
+def test_alias_bomb_is_refused_without_expansion() -> None:
+    # Fully expanded this document has 9**30 strings; the loader must never try.
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 31)]
+    problems = codes("\n".join(lines) + "\n")
+    assert {code for code, _, _ in problems} == {"L006"}
+    assert len(problems) == 61  # each anchor and each alias name once, not once per use
+
+
+def test_python_tags_construct_nothing(tmp_path: Path) -> None:
+    marker = tmp_path / "created"
+    text = f"a: !!python/object/apply:pathlib.Path.touch [{str(marker)!r}]\n"
+    assert codes(text) == [("L007", 1, 4)]
+    assert not marker.exists()
+
+
+def test_every_tag_is_refused() -> None:
+    assert codes("a: !!str 1\nb: !custom x\n") == [("L007", 1, 4), ("L007", 2, 4)]
+
+
+def test_quoted_non_specific_tag_is_plain_text() -> None:
+    assert parsed("a: ! 12\n").data == {"a": "12"}
+
+
+def test_one_document_per_file() -> None:
+    assert codes("a: 1\n---\nb: 2\n") == [("L008", 2, 1)]
+    assert parsed("---\na: 1\n...\n").data == {"a": 1}
+
+
+def test_empty_and_comment_only_files_are_refused() -> None:
+    assert codes("") == [("L003", 1, 1)]
+    assert codes("# nothing here\n\n") == [("L003", 1, 1)]
+
+
+def test_top_level_must_be_a_mapping() -> None:
+    assert codes("- a\n") == [("L009", 1, 1)]
+    assert codes("just text\n") == [("L009", 1, 1)]
+    assert codes("~\n") == [("L009", 1, 1)]
+
+
+def test_keys_must_be_plain_strings() -> None:
+    assert codes("? [a, b]\n: 1\n") == [("L010", 1, 3)]
+
+
+def test_syntax_error_points_at_the_problem() -> None:
+    [(code, line, _)] = codes("a: [1, 2\nb: 3\n")
+    assert (code, line) == ("L004", 2)
+
+
+def test_file_limits(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * (1024 * 1024) + "\n", encoding="utf-8")
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"a: ok\nb: caf\xe9\n")
+    assert [p.code for p in load_file(big, "big.yaml").problems] == ["L002"]  # type: ignore[union-attr]
+    failure = load_file(latin, "latin.yaml")
+    assert isinstance(failure, ParseFailure)
+    assert [(p.code, p.line, p.column) for p in failure.problems] == [("L001", 2, 7)]
+
+
+def test_missing_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:
+    failure = load_file(tmp_path / "absent.yaml", "absent.yaml")
+    assert isinstance(failure, ParseFailure)
+    assert failure.problems[0].code == "L011"
+
+
+keys = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0x2FFFF, categories=["L", "N", "P", "S", "Zs"]),
+    min_size=1,
+    max_size=12,
+)
+# Text as curators write it; NEL and the Unicode line separators are left out because PyYAML's
+# emitter writes them unescaped and YAML readers then fold them into line breaks.
+texts = st.text(
+    st.characters(exclude_categories=["Cc", "Cs", "Zl", "Zp"], include_characters="\n\t"),
+    max_size=30,
+)
+scalars = st.one_of(
+    texts,
+    st.integers(-(10**12), 10**12),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(["no", "yes", "on", "2021-02-13", "1:20", "0.1.0", "~", "null", "12"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+class CoreSchemaDumper(yaml.SafeDumper):
+    """PyYAML's emitter, quoting the strings that YAML 1.2 (unlike 1.1) would type, e.g. 0E0."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if not isinstance(resolve_plain(text), str) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+CoreSchemaDumper.add_representer(str, _represent_text)
+
+
+@given(st.dictionaries(keys, values, min_size=1, max_size=6))
+def test_data_written_by_a_yaml_emitter_reads_back_unchanged(data: dict[str, object]) -> None:
+    text = yaml.dump(data, Dumper=CoreSchemaDumper, allow_unicode=True)
+    assert parsed(text).data == data
