@@ -8,8 +8,10 @@ stale.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +67,10 @@ def codes_table() -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {
-    "claim-fields": lambda: fields_table("claim"),
-    "source-fields": lambda: fields_table("source"),
-    "dataset-fields": lambda: fields_table("dataset"),
+SECTIONS: dict[str, Callable[[], str]] = {
+    "claim-fields": functools.partial(fields_table, "claim"),
+    "source-fields": functools.partial(fields_table, "source"),
+    "dataset-fields": functools.partial(fields_table, "dataset"),
     "codes": codes_table,
 }
 
@@ -79,8 +81,12 @@ def render(markdown: str) -> str:
         pattern = re.compile(
             rf"(<!-- {name}:start -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.DOTALL
         )
-        markdown = pattern.sub(lambda m, make=make: f"{m[1]}{make()}\n{m[2]}", markdown)
+        markdown = pattern.sub(functools.partial(_fill, content=make()), markdown)
     return markdown
+
+
+def _fill(markers: re.Match[str], content: str) -> str:
+    return f"{markers[1]}{content}\n{markers[2]}"
 
 
 def main(argv: list[str]) -> int:

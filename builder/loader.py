@@ -203,6 +203,7 @@ class _DocumentBuilder:
             return
         if event.anchor is not None:
             self._once(mark, "L006", f"anchor &{event.anchor}: write the value out in full")
+        assert isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent)
         tag = event.tag
         if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
             self._problem(
@@ -307,7 +308,8 @@ def resolve_plain(text: str) -> Any:
 
 
 def _position(event: yaml.Event) -> Position:
-    return Position(event.start_mark.line + 1, event.start_mark.column + 1)
+    mark = event.start_mark
+    return Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:

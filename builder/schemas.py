@@ -42,7 +42,7 @@ def _is_strict_integer(_checker: object, value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-StrictValidator = jsonschema.validators.extend(
+StrictValidator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_strict_integer),
 )
@@ -64,9 +64,10 @@ def validator(kind: Kind) -> jsonschema.protocols.Validator:
     registry: referencing.Registry[Any] = referencing.Registry().with_resources(
         (schema["$id"], referencing.Resource.from_contents(schema)) for schema in schemas.values()
     )
-    return StrictValidator(
+    validator: jsonschema.protocols.Validator = StrictValidator(
         schemas[kind.value], registry=registry, format_checker=FormatChecker(formats=["date"])
     )
+    return validator
 
 
 def schema_problems(document: Document, kind: Kind) -> Iterator[Problem]:
@@ -104,6 +105,8 @@ def _translate(document: Document, pointer: Pointer, error: ValidationError) -> 
         code = schema["x-code"]
     hint = schema.get("x-hint")
     where = _field_name(pointer)
+    instance: Any = error.instance  # the stubs allow "unset"; an error always has both
+    rule: Any = error.validator_value
 
     if keyword == "required":
         for name in _missing(error):
@@ -113,7 +116,7 @@ def _translate(document: Document, pointer: Pointer, error: ValidationError) -> 
             )
     elif keyword == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
-        for name in sorted(set(error.instance) - set(allowed)):
+        for name in sorted(set(instance) - set(allowed)):
             yield document.problem(
                 (*pointer, name),
                 code,
@@ -122,26 +125,19 @@ def _translate(document: Document, pointer: Pointer, error: ValidationError) -> 
             )
     elif "propertyNames" in error.relative_schema_path:
         yield document.problem(
-            (*pointer, error.instance),
+            (*pointer, instance),
             code,
-            f"{error.instance!r} is not a valid name here" + _suffix(hint),
+            f"{instance!r} is not a valid name here" + _suffix(hint),
             key=True,
         )
     elif keyword == "type":
         yield document.problem(pointer, code, _type_message(error, where))
     elif keyword in ("enum", "const"):
-        choices = [
-            str(c)
-            for c in (error.validator_value if keyword == "enum" else [error.validator_value])
-        ]
-        suggestion = _suggest(str(error.instance), choices, label="one of")
-        yield document.problem(
-            pointer, code, f"{error.instance!r}{where} is not allowed; {suggestion}"
-        )
+        choices = [str(c) for c in (rule if keyword == "enum" else [rule])]
+        suggestion = _suggest(str(instance), choices, label="one of")
+        yield document.problem(pointer, code, f"{instance!r}{where} is not allowed; {suggestion}")
     elif hint:
-        yield document.problem(
-            pointer, code, f"{_show(error.instance)}{where} is not valid: {hint}"
-        )
+        yield document.problem(pointer, code, f"{_show(instance)}{where} is not valid: {hint}")
     else:
         yield document.problem(
             pointer, code, f"{where.removeprefix(' in ') or 'value'}: {_rule(error)}"
@@ -149,8 +145,9 @@ def _translate(document: Document, pointer: Pointer, error: ValidationError) -> 
 
 
 def _missing(error: ValidationError) -> list[str]:
-    present = error.instance if isinstance(error.instance, dict) else {}
-    return [name for name in error.validator_value if name not in present]
+    present: Any = error.instance if isinstance(error.instance, dict) else {}
+    required: Any = error.validator_value
+    return [name for name in required if name not in present]
 
 
 def _field_name(pointer: Pointer) -> str:
@@ -197,7 +194,7 @@ _TYPE_NAMES = {
 
 
 def _type_message(error: ValidationError, where: str) -> str:
-    expected = error.validator_value
+    expected: Any = error.validator_value
     wanted = " or ".join(
         _TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
     )
@@ -236,4 +233,4 @@ def _rule(error: ValidationError) -> str:
         "maximum": f"must be at most {limit}",
         "minProperties": f"needs at least {limit} entr{'ies' if limit != 1 else 'y'}",
     }
-    return rules.get(str(keyword), error.message)
+    return rules.get(str(keyword), str(error.message))
