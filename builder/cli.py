@@ -7,12 +7,22 @@ error. Bad data is reported as problems, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from builder import __version__, anchoring, report
-from builder.repository import RepositoryError, source_text_path
+from builder.fmt import format_file, write
+from builder.new import Draft, NewRecordError, create_record
+from builder.repository import (
+    RepositoryError,
+    document_files,
+    read_repository,
+    record_path,
+    source_text_path,
+)
+from builder.show import render_claim
 from builder.validation import validate
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -76,6 +86,108 @@ def _parser() -> argparse.ArgumentParser:
     locate_cmd.add_argument("source_id", metavar="SOURCE_ID")
     locate_cmd.add_argument("text", metavar="TEXT")
     locate_cmd.set_defaults(run=_locate)
+
+    new_cmd = commands.add_parser(
+        "new",
+        help="write a record skeleton with its span found in the source",
+        description="Find QUOTE in the source (as `claims locate` does) and write a new record "
+        "under claims/records/ with the span filled in. Fields left empty are named "
+        "by `claims validate`. An existing record is never overwritten.",
+    )
+    _add_root(new_cmd)
+    new_cmd.add_argument("--source", required=True, metavar="ID", help="the source id")
+    new_cmd.add_argument(
+        "--quote",
+        required=True,
+        metavar="TEXT",
+        help="the words of the source where the claim is made",
+    )
+    new_cmd.add_argument(
+        "--id",
+        dest="claim_id",
+        metavar="SLUG",
+        help="the claim id (default: made from --claim or the quote)",
+    )
+    new_cmd.add_argument(
+        "--start",
+        type=int,
+        metavar="N",
+        help="which occurrence, when the quote occurs more than once",
+    )
+    new_cmd.add_argument("--folder", metavar="DIR", help="sub-folder of claims/records/")
+    new_cmd.add_argument(
+        "--claim",
+        default="",
+        metavar="SENTENCE",
+        help="the checkable statement, one English sentence",
+    )
+    new_cmd.add_argument("--claimant", default="", metavar="NAME", help="who made the claim")
+    new_cmd.add_argument(
+        "--kind",
+        default="",
+        choices=["person", "organization"],
+        help="whether the claimant is a person or an organization",
+    )
+    new_cmd.add_argument("--role", metavar="ROLE", help="the claimant's office or role")
+    new_cmd.add_argument(
+        "--date",
+        default="",
+        metavar="DATE",
+        help="when the claim was made: YYYY-MM-DD, YYYY-MM or YYYY",
+    )
+    new_cmd.add_argument(
+        "--topic",
+        action="append",
+        default=[],
+        metavar="SLUG",
+        help="a topic from claims/topics.yaml (repeat for several)",
+    )
+    new_cmd.add_argument(
+        "--language",
+        metavar="TAG",
+        help="the quote's language (needed when the source has several)",
+    )
+    new_cmd.add_argument(
+        "--translation",
+        default="",
+        metavar="TEXT",
+        help="English translation, when the quote is not in English",
+    )
+    new_cmd.set_defaults(run=_new)
+
+    fmt_cmd = commands.add_parser(
+        "fmt",
+        help="rewrite records and metadata in canonical form",
+        description="Rewrite records and metadata in one canonical form (key order, quoting, "
+        "line width), so that diffs show only real changes. Data never changes. "
+        "With --check, change nothing: list the files that would change, exit 1.",
+    )
+    _add_root(fmt_cmd)
+    fmt_cmd.add_argument("--check", action="store_true", help="only report, exit 1 if any")
+    fmt_cmd.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="only these files or folders (default: the whole repository)",
+    )
+    fmt_cmd.set_defaults(run=_fmt)
+
+    show_cmd = commands.add_parser(
+        "show",
+        help="print a claim with its spans highlighted in their sources",
+        description="Print a claim, its verdict and each appearance and evidence span inside "
+        "its source, the span highlighted (colour on a terminal, [[brackets]] "
+        "otherwise).",
+    )
+    _add_root(show_cmd)
+    show_cmd.add_argument("claim_id", metavar="ID")
+    show_cmd.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="highlight with colour (default: on a terminal, unless NO_COLOR)",
+    )
+    show_cmd.set_defaults(run=_show)
     return parser
 
 
@@ -148,4 +260,86 @@ def _locate(args: argparse.Namespace) -> int:
                 f"{found!r}{detail}",
                 file=sys.stderr,
             )
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    draft = Draft(
+        source=args.source,
+        quote=args.quote,
+        claim_id=args.claim_id,
+        folder=args.folder,
+        start=args.start,
+        claim=args.claim,
+        claimant=args.claimant,
+        kind=args.kind,
+        role=args.role,
+        date=args.date,
+        topics=tuple(args.topic),
+        language=args.language,
+        translation=args.translation,
+    )
+    if not (root / "claims").is_dir():
+        raise RepositoryError(f"{root} has no claims/ folder: point --root at a claims repository")
+    try:
+        path = create_record(root, draft)
+    except NewRecordError as error:
+        print(f"claims: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(path.relative_to(root).as_posix() if not root.is_absolute() else path)
+    relative = path.relative_to(root).as_posix()
+    result = validate(root).restricted_to({relative}, set())
+    if result.problems:
+        print(
+            f"still to fill in ({len(result.problems)}), as `claims validate` reports them:",
+            file=sys.stderr,
+        )
+        sys.stderr.write(report.as_text(result.problems))
+    return EXIT_OK
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    if not (root / "claims").is_dir():
+        raise RepositoryError(f"{root} has no claims/ folder: point --root at a claims repository")
+    selected = _selection(root, args.paths) if args.paths else None
+    results = []
+    for path, kind in document_files(root):
+        display = path.relative_to(root).as_posix()
+        if selected and not (
+            display in selected[0] or any(display.startswith(f) for f in selected[1])
+        ):
+            continue
+        results.append(format_file(path, display, kind))
+    problems = [problem for result in results for problem in result.problems]
+    changed = [result for result in results if result.changed]
+    sys.stderr.write(report.as_text(problems))
+    for result in changed:
+        if args.check:
+            print(f"would reformat {result.display}")
+        else:
+            write(result)
+            print(f"reformatted {result.display}")
+    verb = "would be reformatted" if args.check else "reformatted"
+    print(
+        f"{len(results)} files checked: {len(changed)} {verb}, {len(problems)} problems",
+        file=sys.stderr,
+    )
+    return EXIT_INVALID if problems or (args.check and changed) else EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    repository = read_repository(root).repository
+    claim = next((c for c in repository.claims if c.id == args.claim_id), None)
+    if claim is None:
+        path = record_path(root, args.claim_id)
+        reason = "has problems: run `claims validate`" if path else "does not exist"
+        print(f"claims: claim {args.claim_id!r} {reason}", file=sys.stderr)
+        return EXIT_INVALID
+    color = args.color == "always" or (
+        args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    )
+    sys.stdout.write(render_claim(repository, claim, color=color))
     return EXIT_OK

@@ -16,40 +16,25 @@ from pathlib import Path
 from typing import Any
 
 from builder.problems import CODES
-from builder.schemas import load_schemas
+from builder.schemas import load_schemas, resolve
 
 
 def field_rows(schema: dict[str, Any], prefix: str = "") -> list[tuple[str, bool, str]]:
     """(field path, required, description) for every field, nested objects flattened."""
-    schemas = load_schemas()
     rows: list[tuple[str, bool, str]] = []
     required = set(schema.get("required", ()))
     for name, spec in schema.get("properties", {}).items():
-        resolved = _resolve(spec, schemas, schema)
+        resolved = resolve(spec, schema)
         description = spec.get("description") or resolved.get("description", "")
         rows.append((f"{prefix}{name}", name in required, description))
         nested = resolved.get("items", resolved) if resolved.get("type") == "array" else resolved
-        nested = _resolve(nested, schemas, schema)
+        nested = resolve(nested, schema)
         if "properties" in nested:
             marker = "[]." if resolved.get("type") == "array" else "."
             rows += field_rows(
                 {**nested, "$defs": schema.get("$defs", {})}, f"{prefix}{name}{marker}"
             )
     return rows
-
-
-def _resolve(
-    spec: dict[str, Any], schemas: dict[str, dict[str, Any]], local: dict[str, Any]
-) -> dict[str, Any]:
-    while "$ref" in spec:
-        ref = spec["$ref"]
-        base, _, pointer = ref.partition("#")
-        document = local if not base else next(s for s in schemas.values() if s["$id"] == base)
-        target: Any = document
-        for part in pointer.strip("/").split("/"):
-            target = target[part]
-        spec = {**target, **{k: v for k, v in spec.items() if k != "$ref"}}
-    return spec
 
 
 def fields_table(kind: str) -> str:

@@ -73,6 +73,8 @@ CODES: dict[str, Code] = {
         # Dates.
         Code("D001", _E, "date is in the future"),
         Code("D002", _E, "review date is before the claim was made"),
+        # Formatting.
+        Code("F001", _E, "comment inside a document, which formatting cannot keep"),
     ]
 }
 

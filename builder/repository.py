@@ -219,3 +219,27 @@ def _files(reader: _Reader, folder: Path) -> Iterator[Path]:
             continue
         if reader.inside(path):
             yield path
+
+
+def document_files(root: Path) -> list[tuple[Path, Kind]]:
+    """Every YAML document of the repository with its kind, in a stable order."""
+    claims_dir = root / CLAIMS_DIR
+    found = [
+        (claims_dir / name, kind)
+        for name, kind in (("dataset.yaml", Kind.DATASET), ("topics.yaml", Kind.TOPICS))
+        if (claims_dir / name).is_file()
+    ]
+    found += [(path, Kind.SOURCE) for path in sorted((claims_dir / "sources").glob("*.yaml"))]
+    records = claims_dir / "records"
+    found += [
+        (path, Kind.CLAIM)
+        for path in sorted(records.rglob("*.yaml"))
+        if not any(part.startswith(".") for part in path.relative_to(records).parts)
+    ]
+    return [(path, kind) for path, kind in found if path.resolve().is_relative_to(root.resolve())]
+
+
+def record_path(root: Path, claim_id: str) -> Path | None:
+    """The file of claim `claim_id`, in whichever sub-folder of records/ it is."""
+    records = root / CLAIMS_DIR / "records"
+    return next(iter(sorted(records.rglob(f"{claim_id}.yaml"))), None) if records.is_dir() else None

@@ -58,6 +58,22 @@ def load_schemas() -> dict[str, dict[str, Any]]:
     }
 
 
+def resolve(spec: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
+    """`spec` with its `$ref` followed (within `local`, or to another packaged schema).
+
+    Keys written beside the `$ref` (a field's own description) win over the target's.
+    """
+    while "$ref" in spec:
+        base, _, pointer = spec["$ref"].partition("#")
+        target: Any = local
+        if base:
+            target = next(s for s in load_schemas().values() if s["$id"] == base)
+        for part in pointer.strip("/").split("/"):
+            target = target[part] if part else target
+        spec = {**target, **{k: v for k, v in spec.items() if k != "$ref"}}
+    return spec
+
+
 @functools.cache
 def validator(kind: Kind) -> jsonschema.protocols.Validator:
     schemas = load_schemas()
