@@ -26,6 +26,14 @@ def repo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def bare_repo(repo: Path) -> Path:
+    """The shipped sources, topics and metadata without the shipped records."""
+    shutil.rmtree(repo / "claims" / "records")
+    (repo / "claims" / "records").mkdir()
+    return repo
+
+
+@pytest.fixture
 def claims() -> Run:
     """Run the installed `claims` command; returns the finished process (never raises)."""
 

@@ -160,20 +160,20 @@ def test_stray_files_are_reported_not_ignored(repo: Path) -> None:
     assert found(validate(repo, TODAY)) == [("claims/sources/notes.md", "L012", 1)]
 
 
-def test_dates_are_judged_against_the_given_day(repo: Path) -> None:
-    (repo / "claims" / "records").mkdir(exist_ok=True)
-    shutil.copy(GOOD, repo / "claims" / "records" / GOOD.name)
-    assert found(validate(repo, datetime.date(2026, 11, 1))) == []
-    assert found(validate(repo, datetime.date(2026, 10, 31))) == [
+def test_dates_are_judged_against_the_given_day(bare_repo: Path) -> None:
+    (bare_repo / "claims" / "records").mkdir(exist_ok=True)
+    shutil.copy(GOOD, bare_repo / "claims" / "records" / GOOD.name)
+    assert found(validate(bare_repo, datetime.date(2026, 11, 1))) == []
+    assert found(validate(bare_repo, datetime.date(2026, 10, 31))) == [
         ("claims/records/death-penalty-removed.yaml", "D001", 23)
     ]
 
 
-def test_duplicate_ids_are_reported_on_both_files(repo: Path) -> None:
+def test_duplicate_ids_are_reported_on_both_files(bare_repo: Path) -> None:
     for folder in ("2022", "europarl"):
-        (repo / "claims" / "records" / folder).mkdir(parents=True)
-        shutil.copy(GOOD, repo / "claims" / "records" / folder / GOOD.name)
-    problems = validate(repo, TODAY).problems
+        (bare_repo / "claims" / "records" / folder).mkdir(parents=True)
+        shutil.copy(GOOD, bare_repo / "claims" / "records" / folder / GOOD.name)
+    problems = validate(bare_repo, TODAY).problems
     assert [(p.file, p.code) for p in problems] == [
         ("claims/records/2022/death-penalty-removed.yaml", "R002"),
         ("claims/records/europarl/death-penalty-removed.yaml", "R002"),

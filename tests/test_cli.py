@@ -24,8 +24,8 @@ def test_validate_defaults_to_the_current_directory(repo: Path, claims: Run) -> 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_all_problems_are_reported_in_one_run(repo: Path, claims: Run) -> None:
-    records = repo / "claims" / "records"
+def test_all_problems_are_reported_in_one_run(bare_repo: Path, claims: Run) -> None:
+    records = bare_repo / "claims" / "records"
     records.mkdir(exist_ok=True)
     text = GOOD.read_text(encoding="utf-8")
     (records / "a.yaml").write_text(
@@ -38,7 +38,7 @@ def test_all_problems_are_reported_in_one_run(repo: Path, claims: Run) -> None:
         ),
         encoding="utf-8",
     )
-    result = claims("validate", "--root", repo)
+    result = claims("validate", "--root", bare_repo)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "claims/records/a.yaml:11:12: A002 the quote differs from europarl-2022-08 at "
