@@ -20,6 +20,7 @@ from builder.repository import (
     document_files,
     read_repository,
     record_path,
+    require_repository,
     source_text_path,
 )
 from builder.show import render_claim
@@ -280,8 +281,7 @@ def _new(args: argparse.Namespace) -> int:
         language=args.language,
         translation=args.translation,
     )
-    if not (root / "claims").is_dir():
-        raise RepositoryError(f"{root} has no claims/ folder: point --root at a claims repository")
+    require_repository(root)
     try:
         path = create_record(root, draft)
     except NewRecordError as error:
@@ -301,8 +301,7 @@ def _new(args: argparse.Namespace) -> int:
 
 def _fmt(args: argparse.Namespace) -> int:
     root: Path = args.root
-    if not (root / "claims").is_dir():
-        raise RepositoryError(f"{root} has no claims/ folder: point --root at a claims repository")
+    require_repository(root)
     selected = _selection(root, args.paths) if args.paths else None
     results = []
     for path, kind in document_files(root):

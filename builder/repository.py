@@ -90,12 +90,7 @@ class _Reader:
 
 def read_repository(root: Path) -> ReadResult:
     """Read every file of the repository at `root`; problems are collected, never raised."""
-    claims_dir = root / CLAIMS_DIR
-    if not claims_dir.is_dir():
-        raise RepositoryError(
-            f"{root} has no {CLAIMS_DIR}/ folder: run the command in a claims repository "
-            "or point --root at one"
-        )
+    claims_dir = require_repository(root)
     reader = _Reader(root, root.resolve())
     dataset = _read_dataset(reader, claims_dir / "dataset.yaml")
     topics = _read_topics(reader, claims_dir / "topics.yaml")
@@ -110,6 +105,17 @@ def read_repository(root: Path) -> ReadResult:
         claim_files=frozenset(claim_files),
     )
     return ReadResult(repository, tuple(reader.problems), tuple(reader.files))
+
+
+def require_repository(root: Path) -> Path:
+    """The repository's claims/ folder; a root without one is a usage error, not bad data."""
+    claims_dir = root / CLAIMS_DIR
+    if not claims_dir.is_dir():
+        raise RepositoryError(
+            f"{root} has no {CLAIMS_DIR}/ folder: run the command in a claims repository "
+            "or point --root at one"
+        )
+    return claims_dir
 
 
 def source_text_path(root: Path, source_id: str) -> Path | None:
