@@ -17,6 +17,7 @@ from builder.fmt import format_file, write
 from builder.new import Draft, NewRecordError, create_record
 from builder.repository import (
     RepositoryError,
+    Selection,
     document_files,
     read_repository,
     record_path,
@@ -206,16 +207,15 @@ def _validate(args: argparse.Namespace) -> int:
     root: Path = args.root
     result = validate(root)
     if args.paths:
-        files, folders = _selection(root, args.paths)
-        result = result.restricted_to(files, folders)
+        result = result.restricted_to(_selection(root, args.paths))
     sys.stdout.write(report.FORMATS[args.format](result.problems))
     line = report.summary(len(result.files), result.errors, result.warnings)
     (sys.stderr if args.format == "json" else sys.stdout).write(line)
     return EXIT_OK if result.success(strict=args.strict) else EXIT_INVALID
 
 
-def _selection(root: Path, paths: list[str]) -> tuple[set[str], set[str]]:
-    """Split PATH arguments into files and folders relative to the root."""
+def _selection(root: Path, paths: list[str]) -> Selection:
+    """PATH arguments as a selection of files and folders relative to the root."""
     real_root = root.resolve()
     files: set[str] = set()
     folders: set[str] = set()
@@ -230,7 +230,7 @@ def _selection(root: Path, paths: list[str]) -> tuple[set[str], set[str]]:
             folders.add("" if relative == "." else relative + "/")
         else:
             files.add(relative)
-    return files, folders
+    return Selection(frozenset(files), frozenset(folders))
 
 
 def _locate(args: argparse.Namespace) -> int:
@@ -287,9 +287,9 @@ def _new(args: argparse.Namespace) -> int:
     except NewRecordError as error:
         print(f"claims: {error}", file=sys.stderr)
         return EXIT_INVALID
-    print(path.relative_to(root).as_posix() if not root.is_absolute() else path)
     relative = path.relative_to(root).as_posix()
-    result = validate(root).restricted_to({relative}, set())
+    print(relative)
+    result = validate(root).restricted_to(Selection(files=frozenset({relative})))
     if result.problems:
         print(
             f"still to fill in ({len(result.problems)}), as `claims validate` reports them:",
@@ -302,13 +302,11 @@ def _new(args: argparse.Namespace) -> int:
 def _fmt(args: argparse.Namespace) -> int:
     root: Path = args.root
     require_repository(root)
-    selected = _selection(root, args.paths) if args.paths else None
+    selection = _selection(root, args.paths) if args.paths else Selection(folders=frozenset({""}))
     results = []
     for path, kind in document_files(root):
         display = path.relative_to(root).as_posix()
-        if selected and not (
-            display in selected[0] or any(display.startswith(f) for f in selected[1])
-        ):
+        if not selection.includes(display):
             continue
         results.append(format_file(path, display, kind))
     problems = [problem for result in results for problem in result.problems]

@@ -21,6 +21,17 @@ from builder.schemas import Kind, schema_problems
 CLAIMS_DIR = "claims"
 
 
+@attrs.frozen
+class Selection:
+    """Some files and folders of a repository, as paths relative to its root."""
+
+    files: frozenset[str] = frozenset()
+    folders: frozenset[str] = frozenset()  # each ends with "/", or is "" for the whole root
+
+    def includes(self, path: str) -> bool:
+        return path in self.files or any(path.startswith(folder) for folder in self.folders)
+
+
 class RepositoryError(Exception):
     """The root is not a claims repository at all: a usage error, not bad data."""
 

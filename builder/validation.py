@@ -11,7 +11,7 @@ from builder import dates
 from builder.checks import check_repository
 from builder.model import Repository
 from builder.problems import Problem, Severity
-from builder.repository import read_repository
+from builder.repository import Selection, read_repository
 
 
 @attrs.frozen
@@ -33,15 +33,11 @@ class Result:
     def success(self, *, strict: bool = False) -> bool:
         return self.errors == 0 and not (strict and self.warnings)
 
-    def restricted_to(self, files: set[str], folders: set[str]) -> Result:
-        """The same run, keeping only problems in the given files or below the given folders."""
-
-        def wanted(path: str) -> bool:
-            return path in files or any(path.startswith(folder) for folder in folders)
-
+    def restricted_to(self, selection: Selection) -> Result:
+        """The same run, keeping only problems in the selected files and folders."""
         return Result(
-            tuple(p for p in self.problems if wanted(p.file)),
-            tuple(f for f in self.files if wanted(f)),
+            tuple(p for p in self.problems if selection.includes(p.file)),
+            tuple(f for f in self.files if selection.includes(f)),
             self.repository,
         )
 

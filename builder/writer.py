@@ -55,7 +55,8 @@ _CanonicalDumper.add_representer(dict, _represent_mapping)
 
 def canonical_text(kind: Kind, data: dict[str, Any]) -> str:
     """The canonical YAML text of a document of the given kind."""
-    ordered = _ordered(data, load_schemas()[kind.value], load_schemas()[kind.value])
+    schema = load_schemas()[kind.value]
+    ordered = _ordered(data, schema, schema)
     return yaml.dump(
         ordered,
         Dumper=_CanonicalDumper,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -94,52 +95,19 @@ def test_new_asks_for_the_language_of_a_bilingual_source(repo: Path, claims: Run
 
 
 def test_new_refuses_ambiguous_missing_and_existing(repo: Path, claims: Run) -> None:
-    ambiguous = claims("new", "--root", repo, "--source", "europarl-2022-08", "--quote", "January")
+    new = functools.partial(claims, "new", "--root", repo, "--source", "europarl-2022-08")
+    ambiguous = new("--quote", "January")
     assert ambiguous.returncode == 1
     assert "occurs 4 times" in ambiguous.stderr and "--start 2525" in ambiguous.stderr
-    picked = claims(
-        "new",
-        "--root",
-        repo,
-        "--source",
-        "europarl-2022-08",
-        "--quote",
-        "January",
-        "--start",
-        "2525",
-        "--id",
-        "january",
-    )
+    picked = new("--quote", "January", "--start", "2525", "--id", "january")
     assert picked.returncode == 0, picked.stderr
-    again = claims(
-        "new",
-        "--root",
-        repo,
-        "--source",
-        "europarl-2022-08",
-        "--quote",
-        "January",
-        "--start",
-        "1193",
-        "--id",
-        "january",
-    )
+    again = new("--quote", "January", "--start", "1193", "--id", "january")
     assert again.returncode == 1 and "never overwritten" in again.stderr
     existing = next((repo / "claims/records").rglob("death-penalty-removed-2022.yaml"))
     before = existing.read_bytes()
-    clash = claims(
-        "new",
-        "--root",
-        repo,
-        "--source",
-        "europarl-2022-08",
-        "--quote",
-        "Contact",
-        "--id",
-        "death-penalty-removed-2022",
-    )
+    clash = new("--quote", "Contact", "--id", "death-penalty-removed-2022")
     assert clash.returncode == 1 and existing.read_bytes() == before
-    missing = claims("new", "--root", repo, "--source", "europarl-2022-08", "--quote", "Astana")
+    missing = new("--quote", "Astana")
     assert missing.returncode == 1 and "does not occur" in missing.stderr
 
 

@@ -11,30 +11,18 @@ from tests.conftest import PROJECT
 RUFF = str(Path(sys.executable).with_name("ruff"))
 
 
-def test_ruff_check() -> None:
-    result = subprocess.run(
-        [RUFF, "check", "builder", "tests"],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def passes(*command: str) -> None:
+    result = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_check() -> None:
+    passes(RUFF, "check", "builder", "tests")
 
 
 def test_ruff_format() -> None:
-    result = subprocess.run(
-        [RUFF, "format", "--check", "builder", "tests"],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    passes(RUFF, "format", "--check", "builder", "tests")
 
 
 def test_mypy_strict() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy"], cwd=PROJECT, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    passes(sys.executable, "-m", "mypy")
