@@ -27,9 +27,11 @@ def main() -> None:
         result = parse_text(text, "bomb.yaml")
     elapsed = (time.perf_counter() - started) / runs
     assert isinstance(result, ParseFailure)
-    print(f"alias bomb ({len(text)} bytes, 9**30 strings if expanded): refused in "
-          f"{elapsed * 1000:.2f} ms with {len(result.problems)} problems "
-          f"({result.problems[0].code})")
+    print(
+        f"alias bomb ({len(text)} bytes, 9**30 strings if expanded): refused in "
+        f"{elapsed * 1000:.2f} ms with {len(result.problems)} problems "
+        f"({result.problems[0].code})"
+    )
 
 
 if __name__ == "__main__":

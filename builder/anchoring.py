@@ -10,7 +10,9 @@ quote anyway and answers with offsets into the real text. Validation, `claims lo
 from __future__ import annotations
 
 import functools
+import itertools
 import unicodedata
+from array import array
 from collections.abc import Iterator
 
 import attrs
@@ -135,14 +137,20 @@ def differences(found: str, typed: str) -> list[str]:
     return named
 
 
-def utf8_offset(text: str, index: int) -> int:
-    """The UTF-8 byte offset of code point `index` in `text`."""
-    return len(text[:index].encode("utf-8"))
+class OffsetTable:
+    """UTF-8 and UTF-16 offsets of every code point of one text, computed once in O(n), so
+    that converting a span costs O(1) however many spans point into the text."""
 
+    def __init__(self, text: str) -> None:
+        widths = [(len(char.encode("utf-8")), 2 if ord(char) > 0xFFFF else 1) for char in text]
+        self._utf8 = array("q", itertools.accumulate((w for w, _ in widths), initial=0))
+        self._utf16 = array("q", itertools.accumulate((w for _, w in widths), initial=0))
 
-def utf16_offset(text: str, index: int) -> int:
-    """The UTF-16 code unit offset of code point `index` (what JavaScript strings count)."""
-    return index + sum(1 for char in text[:index] if ord(char) > 0xFFFF)
+    def utf8(self, index: int) -> int:
+        return self._utf8[index]
+
+    def utf16(self, index: int) -> int:
+        return self._utf16[index]
 
 
 def splits_character(text: str, index: int) -> bool:

@@ -190,6 +190,20 @@ def _parser() -> argparse.ArgumentParser:
         help="highlight with colour (default: on a terminal, unless NO_COLOR)",
     )
     show_cmd.set_defaults(run=_show)
+
+    build_cmd = commands.add_parser(
+        "build",
+        help="validate, then write the Hugging Face dataset folder OUT/<version>/",
+        description="Validate the repository, then write OUT/<version>/: parquet files for the "
+        "claims, sources and evidence configs, the dataset card, croissant.json, "
+        "claimreview.jsonl and SHA256SUMS. Nothing is written when validation finds errors; "
+        "a previous build of the same version is replaced only once the new one is complete.",
+    )
+    _add_root(build_cmd)
+    build_cmd.add_argument(
+        "--out", type=Path, metavar="DIR", help="where to write (default: ROOT/dist)"
+    )
+    build_cmd.set_defaults(run=_build)
     return parser
 
 
@@ -339,4 +353,30 @@ def _show(args: argparse.Namespace) -> int:
         args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     )
     sys.stdout.write(render_claim(repository, claim, color=color))
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    # datasets and pyarrow take a second or two to import: only the commands that write or read
+    # built datasets pay for them.
+    from builder.build import NothingToBuildError, build
+
+    root: Path = args.root
+    require_repository(root)
+    result = validate(root)
+    sys.stderr.write(report.as_text(result.problems))
+    if not result.success():
+        sys.stderr.write(report.summary(len(result.files), result.errors, result.warnings))
+        print("claims: nothing built: fix the errors above first", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        target = build(root, result.repository, args.out if args.out else root / "dist")
+    except NothingToBuildError as error:
+        print(f"claims: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(target)
+    print(
+        f'load it with: datasets.load_dataset({str(target)!r}, "claims")',
+        file=sys.stderr,
+    )
     return EXIT_OK

@@ -165,12 +165,15 @@ class DatasetInfo:
     description: str
     curators: tuple[str, ...] = ()
     citation: str | None = None
+    repo_id: str | None = None
+    tags: tuple[str, ...] = ()
     splits: tuple[tuple[str, int], ...] = (("train", 1),)
 
     @classmethod
     def from_document(cls, document: Document) -> DatasetInfo:
         data = dict(document.data)
         data["curators"] = tuple(data.get("curators", ()))
+        data["tags"] = tuple(data.get("tags", ()))
         data["splits"] = tuple(data.get("splits", {"train": 1}).items())
         return cls(**data)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +18,15 @@ CASES = Path(__file__).resolve().parent / "cases"
 CLAIMS_COMMAND = str(Path(sys.executable).with_name("claims"))
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
+
+# `datasets` and `huggingface_hub` read these when first imported: the tests load built folders
+# offline, with caches of their own rather than the user's.
+_HF_HOME = tempfile.mkdtemp(prefix="claims-tests-hf-")
+atexit.register(shutil.rmtree, _HF_HOME, ignore_errors=True)
+os.environ["HF_HOME"] = _HF_HOME
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_DATASETS_DISABLE_PROGRESS_BARS"] = "1"
 
 
 @pytest.fixture

@@ -7,12 +7,11 @@ from hypothesis import strategies as st
 
 from builder.anchoring import (
     Match,
+    OffsetTable,
     differences,
     inside_word,
     locate,
     splits_character,
-    utf8_offset,
-    utf16_offset,
 )
 from tests.conftest import PROJECT
 
@@ -26,8 +25,8 @@ TEXT = "👍🏽 Cafe\u0301 au lait. \u0421laus a spus: «nu există deținuți\
 def test_offsets_are_code_points_not_bytes_or_utf16_units() -> None:
     [match] = locate(TEXT, "Cafe\u0301")
     assert (match.start, match.end, match.exact) == (3, 8, True)
-    assert utf8_offset(TEXT, 3) == 9
-    assert utf16_offset(TEXT, 3) == 5
+    offsets = OffsetTable(TEXT)
+    assert (offsets.utf8(3), offsets.utf16(3)) == (9, 5)
 
 
 def test_a_precomposed_accent_finds_the_decomposed_one() -> None:
@@ -93,6 +92,7 @@ def test_every_slice_of_a_text_is_found_exactly_where_it_is(text: str, data: st.
 
 @given(st.text(max_size=40))
 def test_utf8_and_utf16_offsets_agree_with_the_encoders(text: str) -> None:
+    offsets = OffsetTable(text)
     for index in range(len(text) + 1):
-        assert utf8_offset(text, index) == len(text[:index].encode("utf-8"))
-        assert utf16_offset(text, index) == len(text[:index].encode("utf-16-le")) // 2
+        assert offsets.utf8(index) == len(text[:index].encode("utf-8"))
+        assert offsets.utf16(index) == len(text[:index].encode("utf-16-le")) // 2

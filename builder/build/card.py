@@ -1,0 +1,286 @@
+"""The dataset card, README.md: the Hub's YAML header and the page a dataset user reads.
+
+The header is written by the field's own code (`datasets`' configs and infos, `huggingface_hub`'s
+card data). Column descriptions come from the JSON Schemas, statistics from the rows, the history
+from CHANGELOG.md; nothing here depends on the clock or the output path.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from datasets import ClassLabel, LargeList, List, Value
+from datasets.info import DatasetInfo, DatasetInfosDict
+from datasets.splits import SplitDict, SplitInfo
+from datasets.utils.metadata import MetadataConfigs
+from huggingface_hub import DatasetCardData
+
+from builder.build.features import CONFIGS, DEFAULT_CONFIG, DERIVED_COLUMNS, FEATURES
+from builder.build.parquet import SplitFiles
+from builder.build.rows import Row
+from builder.changelog import Entry, release_date
+from builder.docs import field_rows
+from builder.model import VERDICTS, Repository
+from builder.model import DatasetInfo as Metadata
+from builder.schemas import load_schemas
+
+BASE_TAGS = ("fact-checking", "claim-verification")
+_SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
+
+
+def render_card(
+    repository: Repository,
+    claims: list[Row],
+    written: Mapping[str, list[SplitFiles]],
+    changelog: list[Entry],
+) -> str:
+    metadata = repository.dataset
+    assert metadata is not None, "the build runs on validated repositories only"
+    return (
+        f"---\n{_header(repository, metadata, claims, written)}\n---\n\n"
+        + "\n\n".join(
+            [
+                _introduction(metadata, repository, claims),
+                _loading(metadata, written),
+                _fields(),
+                _statistics(repository, claims, written),
+                _history(changelog),
+                f"## Citation\n\n```bibtex\n{citation(metadata, changelog)}\n```",
+            ]
+        )
+        + "\n"
+    )
+
+
+def languages(repository: Repository, claims: Iterable[Row]) -> list[str]:
+    """Every language of a source or of a quote, sorted."""
+    found = {tag for source in repository.sources.values() for tag in source.languages}
+    found |= {a["language"] for claim in claims for a in claim["appearances"]}
+    return sorted(found)
+
+
+def _header(
+    repository: Repository,
+    metadata: Metadata,
+    claims: list[Row],
+    written: Mapping[str, list[SplitFiles]],
+) -> str:
+    tags = list(dict.fromkeys([*BASE_TAGS, *metadata.tags]))
+    card = DatasetCardData(
+        pretty_name=metadata.pretty_name,
+        license=metadata.license,
+        language=languages(repository, claims),
+        multilinguality="multilingual" if len(languages(repository, claims)) > 1 else "monolingual",
+        size_categories=next((name for limit, name in _SIZES if len(claims) < limit), "n>1M"),
+        task_categories=["text-classification"],
+        task_ids=["fact-checking"],
+        annotations_creators=["expert-generated"],
+        language_creators=["found"],
+        source_datasets=["original"],
+        tags=tags,
+    )
+    MetadataConfigs(
+        {
+            config: {
+                "data_files": [
+                    {"split": split.name, "path": f"{config}/{split.name}-*.parquet"}
+                    for split in splits
+                ],
+                **({"default": True} if config == DEFAULT_CONFIG else {}),
+            }
+            for config, splits in written.items()
+        }
+    ).to_dataset_card_data(card)
+    DatasetInfosDict(
+        {config: _info(config, splits) for config, splits in written.items()}
+    ).to_dataset_card_data(card)
+    return card.to_yaml()
+
+
+def _info(config: str, splits: list[SplitFiles]) -> DatasetInfo:
+    split_dict = SplitDict()
+    for split in splits:
+        split_dict.add(
+            SplitInfo(split.name, num_bytes=split.num_bytes, num_examples=split.num_examples)
+        )
+    size = sum(split.num_bytes for split in splits)
+    return DatasetInfo(
+        features=FEATURES[config],
+        splits=split_dict,
+        dataset_size=size,
+        download_size=sum(split.file_bytes for split in splits),
+    )
+
+
+def _introduction(metadata: Metadata, repository: Repository, claims: list[Row]) -> str:
+    reviewed = sum(1 for claim in claims if claim["verdict"] != -1)
+    curators = ", ".join(metadata.curators) or "its curators"
+    return (
+        f"# {metadata.pretty_name}\n\n{metadata.description}\n\n"
+        f"Version {metadata.version}: {len(claims)} claims from {len(repository.sources)} source "
+        f"documents, {reviewed} of them reviewed. Licence: `{metadata.license}`. "
+        f"Curated by {curators}.\n\n"
+        "Every claim points by character offsets to the exact place in a source document where "
+        "it was made. Offsets count Unicode code points of the source text exactly as stored "
+        "(Python string indices); each span also carries its UTF-8 byte and UTF-16 code unit "
+        "offsets and 32 characters of context on each side. Reviewed claims have one of the four "
+        "verdicts of the AVeriTeC benchmark (supported, refuted, conflicting, not enough "
+        "evidence), a rationale and evidence spans from other sources."
+    )
+
+
+def _loading(metadata: Metadata, written: Mapping[str, list[SplitFiles]]) -> str:
+    where = metadata.repo_id or f"dist/{metadata.version}"
+    comment = "" if metadata.repo_id else "  # the built folder; on the Hub, OWNER/NAME"
+    split = written[DEFAULT_CONFIG][0].name
+    revision = f', revision="v{metadata.version}"' if metadata.repo_id else ""
+    lines = [
+        "## Loading",
+        "",
+        "Three configurations: `claims` (the default, one row per claim), `sources` (one row "
+        "per source document, with its full text) and `evidence` (one row per claim and "
+        "evidence span, ready for training claim-verification models). Each version is tagged "
+        "`v<version>`; pin one for reproducible results.",
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        "",
+        f'REPO = "{where}"{comment}',
+    ]
+    for config in written:
+        lines.append(f'{config} = load_dataset(REPO, "{config}"{revision})')
+    lines += [
+        "",
+        f'row = claims["{split}"][0]',
+        f'verdict = claims["{split}"].features["verdict"]',
+        'print(row["claim"], verdict.int2str(row["verdict"]) if row["verdict"] != -1 else "-")',
+        "```",
+        "",
+        "Splits: "
+        + ", ".join(f"`{split.name}` ({split.num_examples} claims)" for split in written["claims"])
+        + ". A claim's split follows from a hash of its id, so it never moves between splits "
+        "as the dataset grows; the `evidence` config follows its claims' splits, and `sources` "
+        "is one `train` split. A split or config without rows is left out.",
+    ]
+    return "\n".join(lines)
+
+
+def _fields() -> str:
+    sections = ["## Fields"]
+    for config in CONFIGS:
+        sections.append(f"### `{config}`\n\n| column | type | meaning |\n|---|---|---|")
+        rows = [
+            f"| `{path}` | {kind} | {describe(config, path)} |"
+            for path, kind in _columns(FEATURES[config])
+        ]
+        sections[-1] += "\n" + "\n".join(rows)
+    return "\n\n".join(sections)
+
+
+def describe(config: str, path: str) -> str:
+    """What a column means: for record fields, the JSON Schema's description."""
+    leaf = path.rsplit(".", 1)[-1].removesuffix("[]")
+    if leaf in DERIVED_COLUMNS:
+        return DERIVED_COLUMNS[leaf]
+    schema_paths = {
+        "claims": (path, f"review.{path}"),
+        "evidence": (f"review.evidence[].{path}", path),
+        "sources": (path,),
+    }[config]
+    kind = "source" if config == "sources" else "claim"
+    described = _schema_descriptions(kind)
+    return next((described[p] for p in schema_paths if described.get(p)), "")
+
+
+def _schema_descriptions(kind: str) -> dict[str, str]:
+    return {path: text for path, _, text in field_rows(load_schemas()[kind])}
+
+
+def _columns(features: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    columns = []
+    for name, feature in features.items():
+        path = f"{prefix}{name}"
+        if isinstance(feature, (List, LargeList)) and isinstance(feature.feature, dict):
+            columns.append((path, "list of structs"))
+            columns += _columns(feature.feature, f"{path}[].")
+        elif isinstance(feature, dict):
+            columns.append((path, "struct"))
+            columns += _columns(feature, f"{path}.")
+        else:
+            columns.append((path, _type_name(feature)))
+    return columns
+
+
+def _type_name(feature: Any) -> str:
+    if isinstance(feature, ClassLabel):
+        return "class label"
+    if isinstance(feature, Value):
+        return str(feature.dtype)
+    if isinstance(feature, (List, LargeList)):
+        return f"list of {_type_name(feature.feature)}"
+    raise TypeError(f"no name for feature {feature!r}")
+
+
+def _statistics(
+    repository: Repository, claims: list[Row], written: Mapping[str, list[SplitFiles]]
+) -> str:
+    verdicts = collections.Counter(
+        c["verdict"] if c["verdict"] != -1 else "not reviewed" for c in claims
+    )
+    topics = collections.Counter(t for c in claims for t in c["topics"])
+    sources = collections.Counter(
+        s for c in claims for s in dict.fromkeys(a["source"] for a in c["appearances"])
+    )
+    years = collections.Counter(c["claim_date"][:4] for c in claims)
+    quote_languages = collections.Counter(a["language"] for c in claims for a in c["appearances"])
+    evidence = sum(split.num_examples for split in written.get("evidence", ()))
+    verdict_order = [*VERDICTS, "not reviewed"]
+    return "\n\n".join(
+        [
+            f"## Statistics\n\n{len(claims)} claims, {len(repository.sources)} sources, "
+            f"{evidence} evidence spans.",
+            _count_table("verdict", {v: verdicts[v] for v in verdict_order}),
+            _count_table("topic", dict(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0])))),
+            _count_table("source (claims appearing in it)", dict(sorted(sources.items()))),
+            _count_table("year of the claim", dict(sorted(years.items()))),
+            _count_table("language of the quote", dict(sorted(quote_languages.items()))),
+        ]
+    )
+
+
+def _count_table(heading: str, counts: Mapping[str, int]) -> str:
+    lines = [f"| {heading} | claims |", "|---|---:|"]
+    lines += [f"| {name} | {count} |" for name, count in counts.items()]
+    return "\n".join(lines)
+
+
+def _history(changelog: list[Entry]) -> str:
+    if not changelog:
+        return "## Changelog\n\nNo released version yet."
+    entries = [
+        f"### [{e.version}] - {e.date}\n\n{e.body.replace('### ', '#### ')}" for e in changelog
+    ]
+    return "## Changelog\n\n" + "\n\n".join(entries)
+
+
+def citation(metadata: Metadata, changelog: list[Entry]) -> str:
+    """The BibTeX entry: dataset.yaml's own, or one made from its name, curators and version."""
+    given = metadata.citation or _bibtex(metadata, release_date(changelog, metadata.version))
+    return given.strip()
+
+
+def _bibtex(metadata: Metadata, released: str | None) -> str:
+    fields = {
+        "title": f"{{{metadata.pretty_name}}}",
+        "author": " and ".join(f"{{{c}}}" for c in metadata.curators) or None,
+        "year": released[:4] if released else None,
+        "version": metadata.version,
+        "howpublished": f"\\url{{https://huggingface.co/datasets/{metadata.repo_id}}}"
+        if metadata.repo_id
+        else None,
+    }
+    body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields.items() if value)
+    key = f"{metadata.name}-{metadata.version}".replace("-", "_").replace(".", "_")
+    return f"@misc{{{key},\n{body}\n}}"

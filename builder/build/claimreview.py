@@ -1,0 +1,96 @@
+"""claimreview.jsonl: every reviewed claim as schema.org ClaimReview JSON-LD, one per line,
+for fact-check aggregators and search engines.
+
+The four verdicts map onto a three-point rating (worst 1, best 3); the alternate name keeps
+the verdict itself, so nothing is lost:
+
+| verdict | ratingValue | alternateName |
+|---|---|---|
+| refuted | 1 | Refuted |
+| conflicting | 2 | Conflicting evidence |
+| not-enough-evidence | 2 | Not enough evidence |
+| supported | 3 | Supported |
+
+Not-enough-evidence sits at the midpoint with conflicting: neither shown true nor false.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from builder.build.rows import Row
+from builder.model import Repository
+
+RATINGS = {
+    "refuted": (1, "Refuted"),
+    "conflicting": (2, "Conflicting evidence"),
+    "not-enough-evidence": (2, "Not enough evidence"),
+    "supported": (3, "Supported"),
+}
+WORST, BEST = 1, 3
+
+
+def render_claimreviews(repository: Repository, claims: Iterable[Row]) -> str:
+    lines = [
+        json.dumps(claim_review(repository, claim), ensure_ascii=False, sort_keys=True)
+        for claim in claims
+        if claim["verdict"] != -1
+    ]
+    return "".join(f"{line}\n" for line in lines)
+
+
+def claim_review(repository: Repository, claim: Row) -> dict[str, Any]:
+    assert repository.dataset is not None
+    value, name = RATINGS[claim["verdict"]]
+    claimant = claim["claimant"]
+    author: dict[str, Any] = {
+        "@type": "Person" if claimant["kind"] == "person" else "Organization",
+        "name": claimant["name"],
+    }
+    if claimant["role"]:
+        author["jobTitle" if claimant["kind"] == "person" else "description"] = claimant["role"]
+    appearances = [_work(repository, span) for span in claim["appearances"]]
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "identifier": claim["id"],
+        "claimReviewed": claim["claim"],
+        "datePublished": claim["reviewed"],
+        "author": {"@type": "Organization", "name": ", ".join(repository.dataset.curators)},
+        "reviewBody": claim["rationale"],
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": value,
+            "worstRating": WORST,
+            "bestRating": BEST,
+            "alternateName": name,
+        },
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": author,
+            "datePublished": claim["claim_date"],
+            "appearance": appearances,
+            "firstAppearance": appearances[0],
+        },
+        "citation": [_work(repository, span) for span in claim["evidence"]],
+    }
+
+
+def _work(repository: Repository, span: Row) -> dict[str, Any]:
+    """A span as the CreativeWork it quotes from."""
+    source = repository.sources[span["source"]]
+    work: dict[str, Any] = {
+        "@type": "CreativeWork",
+        "identifier": source.id,
+        "headline": source.title,
+        "publisher": {"@type": "Organization", "name": source.publisher},
+        "datePublished": source.published,
+        "text": span["quote"],
+    }
+    if source.url:
+        work["url"] = source.url
+    if span.get("language"):
+        work["inLanguage"] = span["language"]
+    return work

@@ -1,0 +1,109 @@
+"""Rows of each config: the records as plain dicts shaped like `features.FEATURES`.
+
+Every record field becomes a column; spans gain their UTF-8 and UTF-16 offsets and 32
+characters of context on each side. Rows come out in id order, so a build is reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from builder.anchoring import OffsetTable
+from builder.model import Claim, Repository, Source, Span
+
+CONTEXT = 32
+
+Row = dict[str, Any]
+
+
+class SpanRows:
+    """Span columns for spans into a repository's sources, one offset table per source."""
+
+    def __init__(self, sources: dict[str, Source]) -> None:
+        self._texts = {source_id: source.text for source_id, source in sources.items()}
+        self._tables: dict[str, OffsetTable] = {}
+
+    def row(self, span: Span) -> Row:
+        text = self._texts[span.source]
+        table = self._tables.get(span.source)
+        if table is None:
+            table = self._tables[span.source] = OffsetTable(text)
+        return {
+            "source": span.source,
+            "start": span.start,
+            "end": span.end,
+            "quote": span.quote,
+            "start_utf8": table.utf8(span.start),
+            "end_utf8": table.utf8(span.end),
+            "start_utf16": table.utf16(span.start),
+            "end_utf16": table.utf16(span.end),
+            "prefix": text[max(0, span.start - CONTEXT) : span.start],
+            "suffix": text[span.end : span.end + CONTEXT],
+        }
+
+
+def claim_rows(repository: Repository) -> Iterator[Row]:
+    spans = SpanRows(repository.sources)
+    for claim in sorted(repository.claims, key=lambda c: c.id):
+        yield claim_row(claim, spans)
+
+
+def claim_row(claim: Claim, spans: SpanRows) -> Row:
+    review = claim.review
+    return {
+        "id": claim.id,
+        "claim": claim.claim,
+        "claimant": {
+            "name": claim.claimant.name,
+            "kind": claim.claimant.kind,
+            "role": claim.claimant.role,
+        },
+        "claim_date": claim.claim_date,
+        "appearances": [
+            {**spans.row(a.span), "language": a.language, "translation": a.translation}
+            for a in claim.appearances
+        ],
+        "topics": list(claim.topics),
+        # The verdict's name; -1, the ClassLabel's "no label", for a claim not yet reviewed.
+        "verdict": review.verdict if review else -1,
+        "rationale": review.rationale if review else None,
+        "reviewed": review.reviewed if review else None,
+        "evidence": [
+            {**spans.row(e.span), "stance": e.stance} for e in (review.evidence if review else ())
+        ],
+        "related": [{"claim": r.claim, "relation": r.relation} for r in claim.related],
+        "notes": claim.notes,
+    }
+
+
+def evidence_rows(claims: list[Row]) -> Iterator[Row]:
+    """One row per (claim, evidence span), from the claim rows already made."""
+    for claim in claims:
+        for evidence in claim["evidence"]:
+            yield {
+                "claim_id": claim["id"],
+                "claim": claim["claim"],
+                "verdict": claim["verdict"],
+                **evidence,
+            }
+
+
+def source_rows(repository: Repository) -> Iterator[Row]:
+    for source_id in sorted(repository.sources):
+        source = repository.sources[source_id]
+        yield {
+            "id": source.id,
+            "title": source.title,
+            "publisher": source.publisher,
+            "published": source.published,
+            "languages": list(source.languages),
+            "sha256": source.sha256,
+            "url": source.url,
+            "rights": source.rights,
+            "revisions": [
+                {"date": r.date, "sha256": r.sha256, "reason": r.reason} for r in source.revisions
+            ],
+            "notes": source.notes,
+            "text": source.text,
+        }

@@ -1,0 +1,337 @@
+"""`claims build`: the folder loads with `datasets`, typed, complete and byte-reproducible."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import datasets
+import mlcroissant
+import pytest
+from huggingface_hub import DatasetCard
+from pytest_regressions.data_regression import DataRegressionFixture
+from pytest_regressions.file_regression import FileRegressionFixture
+
+from builder.build import build
+from builder.build.claimreview import BEST, WORST
+from builder.build.splits import split_of
+from builder.model import STANCES, VERDICTS
+from builder.validation import validate
+from tests.conftest import CASES, CLAIMS_COMMAND, PROJECT, Run
+
+MINI = CASES / "dataset"
+CONFIGS = ("claims", "sources", "evidence")
+
+
+def _build(root: Path, out: Path) -> Path:
+    return build(root, validate(root).repository, out)
+
+
+def _load(folder: Path, config: str) -> datasets.DatasetDict:
+    return datasets.load_dataset(str(folder), config)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped repository, built once for the module."""
+    return _build(PROJECT, tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixed fixture repository (two splits, every verdict kind, tricky Unicode), built."""
+    return _build(MINI, tmp_path_factory.mktemp("dist"))
+
+
+def test_every_config_loads_offline_with_its_declared_features(shipped: Path) -> None:
+    repository = validate(PROJECT).repository
+    assert repository.dataset is not None and shipped.name == repository.dataset.version
+    claims = _load(shipped, "claims")["train"]
+    assert claims.num_rows == len(repository.claims)
+    assert claims.features["verdict"].names == list(VERDICTS)
+    assert claims.features["evidence"].feature["stance"].names == list(STANCES)
+    assert claims.features["appearances"].feature["start_utf16"].dtype == "int32"
+    sources = _load(shipped, "sources")["train"]
+    assert sorted(sources["id"]) == sorted(repository.sources)
+    evidence = _load(shipped, "evidence")["train"]
+    assert evidence.num_rows == sum(
+        len(c.review.evidence) for c in repository.claims if c.review is not None
+    )
+    assert evidence.features["stance"].names == list(STANCES)
+
+
+def test_unreviewed_claims_have_verdict_minus_one_and_no_review(shipped: Path) -> None:
+    by_id = {c.id: c for c in validate(PROJECT).repository.claims}
+    verdicts = _load(shipped, "claims")["train"].features["verdict"]
+    for row in _load(shipped, "claims")["train"]:
+        review = by_id[row["id"]].review
+        if review is None:
+            assert (row["verdict"], row["rationale"], row["evidence"]) == (-1, None, [])
+        else:
+            assert verdicts.int2str(row["verdict"]) == review.verdict
+            assert row["rationale"] == review.rationale
+            assert [e["stance"] for e in row["evidence"]] == [
+                STANCES.index(e.stance) for e in review.evidence
+            ]
+
+
+def test_every_record_field_is_a_column(shipped: Path) -> None:
+    """Nothing is dropped: each claim row gives back its record, field for field."""
+    repository = validate(PROJECT).repository
+    by_id = {c.id: c for c in repository.claims}
+    for row in _load(shipped, "claims")["train"]:
+        claim = by_id[row["id"]]
+        assert claim.origin is not None
+        data = claim.origin.data
+        assert row["claim"] == data["claim"]
+        assert row["claimant"] == {"role": None, **data["claimant"]}
+        assert row["claim_date"] == data["claim_date"]
+        assert row["topics"] == data["topics"]
+        assert row["related"] == data.get("related", [])
+        assert row["notes"] == data.get("notes")
+        assert row["reviewed"] == data.get("review", {}).get("reviewed")
+        for span, written in zip(row["appearances"], data["appearances"], strict=True):
+            assert {k: span[k] for k in written} == written
+
+
+@pytest.mark.parametrize("column", ["appearances", "evidence"])
+def test_span_offsets_agree_in_code_points_utf8_and_utf16(mini: Path, column: str) -> None:
+    sources = _load(mini, "sources")["train"]
+    texts = dict(zip(sources["id"], sources["text"], strict=True))
+    rows = [row for split in _load(mini, "claims").values() for row in split]
+    spans = [span for row in rows for span in row[column]]
+    assert spans
+    for span in spans:
+        text = texts[span["source"]]
+        utf8, utf16 = text.encode("utf-8"), text.encode("utf-16-le")
+        assert text[span["start"] : span["end"]] == span["quote"]
+        assert utf8[span["start_utf8"] : span["end_utf8"]].decode("utf-8") == span["quote"]
+        quote16 = utf16[2 * span["start_utf16"] : 2 * span["end_utf16"]]
+        assert quote16.decode("utf-16-le") == span["quote"]
+        assert span["prefix"] == text[max(0, span["start"] - 32) : span["start"]]
+        assert span["suffix"] == text[span["end"] : span["end"] + 32]
+
+
+def test_an_emoji_before_a_span_counts_once_in_code_points_twice_in_utf16(mini: Path) -> None:
+    rows = {row["id"]: row for split in _load(mini, "claims").values() for row in split}
+    [span] = rows["no-political-prisoners-2024"]["appearances"]
+    # 👍🏽 is 2 code points, 4 UTF-16 units and 8 UTF-8 bytes; the NBSP and the Cyrillic
+    # Es (U+0421) are 2 bytes each; the decomposed accent comes later.
+    assert (span["start"], span["start_utf16"], span["start_utf8"]) == (63, 65, 71)
+
+
+def test_splits_follow_the_declared_weights_and_evidence_follows_its_claims(mini: Path) -> None:
+    claims = _load(mini, "claims")
+    weights = (("train", 3), ("test", 1))
+    assert set(claims) == {"train", "test"}
+    for split, rows in claims.items():
+        assert all(split_of(claim_id, weights) == split for claim_id in rows["id"])
+    evidence = _load(mini, "evidence")
+    for split, rows in evidence.items():
+        assert set(rows["claim_id"]) <= set(claims[split]["id"])
+
+
+def test_a_claims_split_never_depends_on_the_other_claims() -> None:
+    weights = (("train", 8), ("validation", 1), ("test", 1))
+    ids = [f"claim-{n}" for n in range(4000)]
+    before = {claim_id: split_of(claim_id, weights) for claim_id in ids[:1000]}
+    assert all(split_of(claim_id, weights) == split for claim_id, split in before.items())
+    counts = {name: 0 for name, _ in weights}
+    for claim_id in ids:
+        counts[split_of(claim_id, weights)] += 1
+    assert 3050 < counts["train"] < 3350 and 300 < counts["test"] < 500
+
+
+def test_card_features_and_rows_match_the_golden_files(
+    mini: Path, file_regression: FileRegressionFixture, data_regression: DataRegressionFixture
+) -> None:
+    file_regression.check(
+        (mini / "README.md").read_text(encoding="utf-8"), basename="card", extension=".md"
+    )
+    features: dict[str, Any] = {}
+    dump: dict[str, Any] = {}
+    for config in CONFIGS:
+        loaded = _load(mini, config)
+        features[config] = next(iter(loaded.values())).features.to_dict()
+        dump[config] = {split: rows.to_list() for split, rows in sorted(loaded.items())}
+    data_regression.check(features, basename="features")
+    file_regression.check(
+        json.dumps(dump, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
+        basename="rows",
+        extension=".json",
+    )
+
+
+def test_the_card_header_declares_every_config_and_the_hub_metadata(shipped: Path) -> None:
+    card = datasets.load_dataset_builder(str(shipped), "claims").info
+    assert card.features["verdict"].names == list(VERDICTS)
+    data = DatasetCard.load(shipped / "README.md").data
+    assert [c["config_name"] for c in data.configs] == sorted(CONFIGS)
+    assert data.license == "cc-by-4.0"
+    assert data.language == ["en", "ro"]
+    assert data.size_categories == "n<1K"
+    assert {"fact-checking", "claim-verification"} <= set(data.tags)
+    assert data.pretty_name
+
+
+def test_croissant_metadata_is_valid_and_reads_every_record_set(mini: Path) -> None:
+    dataset = mlcroissant.Dataset(jsonld=mini / "croissant.json")
+    assert not dataset.metadata.issues.errors
+    for config in CONFIGS:
+        rows = sum(split.num_rows for split in _load(mini, config).values())
+        assert len(list(dataset.records(config))) == rows
+
+
+def test_claimreview_has_one_rated_review_per_reviewed_claim(shipped: Path) -> None:
+    repository = validate(PROJECT).repository
+    reviewed = {c.id: c for c in repository.claims if c.review is not None}
+    lines = (shipped / "claimreview.jsonl").read_text(encoding="utf-8").splitlines()
+    reviews = [json.loads(line) for line in lines]
+    assert sorted(r["identifier"] for r in reviews) == sorted(reviewed)
+    for review in reviews:
+        claim = reviewed[review["identifier"]]
+        assert review["@type"] == "ClaimReview"
+        assert review["claimReviewed"] == claim.claim
+        rating = review["reviewRating"]
+        assert (rating["worstRating"], rating["bestRating"]) == (WORST, BEST)
+        assert WORST <= rating["ratingValue"] <= BEST
+        assert (
+            rating["alternateName"]
+            .lower()
+            .replace(" ", "-")
+            .startswith(claim.review.verdict[:4] if claim.review else "")
+        )
+        item = review["itemReviewed"]
+        assert item["author"]["name"] == claim.claimant.name
+        assert item["datePublished"] == claim.claim_date
+        assert [a["text"] for a in item["appearance"]] == [a.span.quote for a in claim.appearances]
+
+
+def test_sha256sums_lists_every_other_file(mini: Path) -> None:
+    listed = {}
+    for line in (mini / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+    files = {name: data for name, data in _tree(mini).items() if name != "SHA256SUMS"}
+    assert listed == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+
+
+def test_builds_in_other_folders_and_time_zones_are_byte_identical(tmp_path: Path) -> None:
+    outputs = []
+    for n, zone in enumerate(["UTC", "Pacific/Kiritimati", "America/Adak"]):
+        workdir = tmp_path / f"run-{n}"
+        workdir.mkdir()
+        result = subprocess.run(
+            [CLAIMS_COMMAND, "build", "--root", MINI, "--out", workdir / "out"],
+            capture_output=True,
+            text=True,
+            cwd=workdir,
+            env={**os.environ, "TZ": zone, "LC_ALL": "C", "PYTHONHASHSEED": str(n)},
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append(_tree(Path(result.stdout.strip())))
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_the_build_command_prints_the_folder_and_how_to_load_it(
+    tmp_path: Path, claims: Run
+) -> None:
+    result = claims("build", "--root", MINI, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{tmp_path / '1.2.3'}\n"
+    assert f"load_dataset('{tmp_path / '1.2.3'}', \"claims\")" in result.stderr
+
+
+def test_invalid_data_builds_nothing(repo: Path, claims: Run) -> None:
+    record = next((repo / "claims" / "records").rglob("*.yaml"))
+    record.write_text(record.read_text(encoding="utf-8").replace("start:", "begin:", 1))
+    result = claims("build", "--root", repo)
+    assert result.returncode == 1
+    assert "S00" in result.stderr and "nothing built" in result.stderr
+    assert not (repo / "dist").exists()
+
+
+def test_a_build_that_fails_half_way_leaves_the_previous_output_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    previous = _build(MINI, tmp_path)
+    before = _tree(previous)
+
+    def broken_card(*args: object) -> str:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("builder.build.render_card", broken_card)
+    with pytest.raises(RuntimeError, match="disk full"):
+        _build(MINI, tmp_path)
+    assert _tree(previous) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.2.3"]
+
+
+KILLED_BUILD = """
+import sys, time
+import builder.build
+from builder.cli import main
+
+real = builder.build.write_split
+def slow(*args, **kwargs):
+    written = real(*args, **kwargs)
+    print("shard written", flush=True)
+    time.sleep(60)
+    return written
+builder.build.write_split = slow
+sys.exit(main(["build", "--root", sys.argv[1], "--out", sys.argv[2]]))
+"""
+
+
+def test_a_killed_build_leaves_the_previous_output_and_the_next_build_cleans_up(
+    tmp_path: Path,
+) -> None:
+    previous = _build(MINI, tmp_path)
+    before = _tree(previous)
+    with subprocess.Popen(
+        [sys.executable, "-c", KILLED_BUILD, str(MINI), str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "shard written\n"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    assert _tree(previous) == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers and all(name.startswith(".1.2.3.partial-") for name in leftovers)
+    _build(MINI, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.2.3"]
+    assert _tree(previous) == before
+
+
+def test_an_output_displaced_by_a_crash_between_renames_is_put_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    previous = _build(MINI, tmp_path)
+    before = _tree(previous)
+    previous.rename(tmp_path / ".1.2.3.previous-0000")
+
+    def refuse(*args: object) -> str:
+        raise RuntimeError("stop before replacing")
+
+    monkeypatch.setattr("builder.build.render_card", refuse)
+    with pytest.raises(RuntimeError):
+        _build(MINI, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.2.3"]
+    assert _tree(tmp_path / "1.2.3") == before
