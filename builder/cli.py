@@ -7,12 +7,14 @@ error. Bad data is reported as problems, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeAlias
 
-from builder import __version__, anchoring, report
+from builder import __version__, anchoring, dates, report
 from builder.fmt import format_file, write
 from builder.new import Draft, NewRecordError, create_record
 from builder.repository import (
@@ -28,6 +30,10 @@ from builder.show import render_claim
 from builder.validation import validate
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+# What `add_subparsers` returns: argparse has no public name for it.
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class UsageError(Exception):
@@ -54,144 +60,169 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"claims {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (
+        _validate_command,
+        _locate_command,
+        _new_command,
+        _fmt_command,
+        _show_command,
+        _build_command,
+        _diff_command,
+        _release_command,
+        _publish_command,
+    ):
+        add(commands)
+    return parser
 
-    validate_cmd = commands.add_parser(
+
+def _validate_command(commands: Subcommands) -> None:
+    command = commands.add_parser(
         "validate",
         help="check every record and source (or the given files)",
         description="Check the repository against its schemas and sources. Exit 0 when valid, "
         "1 when the data has errors, 2 on a usage error.",
     )
-    _add_root(validate_cmd)
-    validate_cmd.add_argument(
+    _add_root(command)
+    command.add_argument(
         "--format",
         choices=sorted(report.FORMATS),
         default="text",
         help="how to print problems (default: text)",
     )
-    validate_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
-    validate_cmd.add_argument(
+    command.add_argument("--strict", action="store_true", help="fail on warnings too")
+    command.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
         help="report only on these files or folders (still checked against the whole repository)",
     )
-    validate_cmd.set_defaults(run=_validate)
+    command.set_defaults(run=_validate)
 
-    locate_cmd = commands.add_parser(
+
+def _locate_command(commands: Subcommands) -> None:
+    command = commands.add_parser(
         "locate",
         help="print `start end` of TEXT in a source",
         description="Print where TEXT occurs in the source as `start end`, one line each: exact "
         "matches first, then matches that differ only in whitespace, look-alike "
         "letters, quotation marks or dashes. Exit 1 when TEXT is not found.",
     )
-    _add_root(locate_cmd)
-    locate_cmd.add_argument("source_id", metavar="SOURCE_ID")
-    locate_cmd.add_argument("text", metavar="TEXT")
-    locate_cmd.set_defaults(run=_locate)
+    _add_root(command)
+    command.add_argument("source_id", metavar="SOURCE_ID")
+    command.add_argument("text", metavar="TEXT")
+    command.set_defaults(run=_locate)
 
-    new_cmd = commands.add_parser(
+
+def _new_command(commands: Subcommands) -> None:
+    command = commands.add_parser(
         "new",
         help="write a record skeleton with its span found in the source",
         description="Find QUOTE in the source (as `claims locate` does) and write a new record "
         "under claims/records/ with the span filled in. Fields left empty are named "
         "by `claims validate`. An existing record is never overwritten.",
     )
-    _add_root(new_cmd)
-    new_cmd.add_argument("--source", required=True, metavar="ID", help="the source id")
-    new_cmd.add_argument(
+    _add_root(command)
+    command.add_argument("--source", required=True, metavar="ID", help="the source id")
+    command.add_argument(
         "--quote",
         required=True,
         metavar="TEXT",
         help="the words of the source where the claim is made",
     )
-    new_cmd.add_argument(
+    command.add_argument(
         "--id",
         dest="claim_id",
         metavar="SLUG",
         help="the claim id (default: made from --claim or the quote)",
     )
-    new_cmd.add_argument(
+    command.add_argument(
         "--start",
         type=int,
         metavar="N",
         help="which occurrence, when the quote occurs more than once",
     )
-    new_cmd.add_argument("--folder", metavar="DIR", help="sub-folder of claims/records/")
-    new_cmd.add_argument(
+    command.add_argument("--folder", metavar="DIR", help="sub-folder of claims/records/")
+    command.add_argument(
         "--claim",
         default="",
         metavar="SENTENCE",
         help="the checkable statement, one English sentence",
     )
-    new_cmd.add_argument("--claimant", default="", metavar="NAME", help="who made the claim")
-    new_cmd.add_argument(
+    command.add_argument("--claimant", default="", metavar="NAME", help="who made the claim")
+    command.add_argument(
         "--kind",
         default="",
         choices=["person", "organization"],
         help="whether the claimant is a person or an organization",
     )
-    new_cmd.add_argument("--role", metavar="ROLE", help="the claimant's office or role")
-    new_cmd.add_argument(
+    command.add_argument("--role", metavar="ROLE", help="the claimant's office or role")
+    command.add_argument(
         "--date",
         default="",
         metavar="DATE",
         help="when the claim was made: YYYY-MM-DD, YYYY-MM or YYYY",
     )
-    new_cmd.add_argument(
+    command.add_argument(
         "--topic",
         action="append",
         default=[],
         metavar="SLUG",
         help="a topic from claims/topics.yaml (repeat for several)",
     )
-    new_cmd.add_argument(
+    command.add_argument(
         "--language",
         metavar="TAG",
         help="the quote's language (needed when the source has several)",
     )
-    new_cmd.add_argument(
+    command.add_argument(
         "--translation",
         default="",
         metavar="TEXT",
         help="English translation, when the quote is not in English",
     )
-    new_cmd.set_defaults(run=_new)
+    command.set_defaults(run=_new)
 
-    fmt_cmd = commands.add_parser(
+
+def _fmt_command(commands: Subcommands) -> None:
+    command = commands.add_parser(
         "fmt",
         help="rewrite records and metadata in canonical form",
         description="Rewrite records and metadata in one canonical form (key order, quoting, "
         "line width), so that diffs show only real changes. Data never changes. "
         "With --check, change nothing: list the files that would change, exit 1.",
     )
-    _add_root(fmt_cmd)
-    fmt_cmd.add_argument("--check", action="store_true", help="only report, exit 1 if any")
-    fmt_cmd.add_argument(
+    _add_root(command)
+    command.add_argument("--check", action="store_true", help="only report, exit 1 if any")
+    command.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
         help="only these files or folders (default: the whole repository)",
     )
-    fmt_cmd.set_defaults(run=_fmt)
+    command.set_defaults(run=_fmt)
 
-    show_cmd = commands.add_parser(
+
+def _show_command(commands: Subcommands) -> None:
+    command = commands.add_parser(
         "show",
         help="print a claim with its spans highlighted in their sources",
         description="Print a claim, its verdict and each appearance and evidence span inside "
         "its source, the span highlighted (colour on a terminal, [[brackets]] "
         "otherwise).",
     )
-    _add_root(show_cmd)
-    show_cmd.add_argument("claim_id", metavar="ID")
-    show_cmd.add_argument(
+    _add_root(command)
+    command.add_argument("claim_id", metavar="ID")
+    command.add_argument(
         "--color",
         choices=["auto", "always", "never"],
         default="auto",
         help="highlight with colour (default: on a terminal, unless NO_COLOR)",
     )
-    show_cmd.set_defaults(run=_show)
+    command.set_defaults(run=_show)
 
-    build_cmd = commands.add_parser(
+
+def _build_command(commands: Subcommands) -> None:
+    command = commands.add_parser(
         "build",
         help="validate, then write the Hugging Face dataset folder OUT/<version>/",
         description="Validate the repository, then write OUT/<version>/: parquet files for the "
@@ -199,12 +230,77 @@ def _parser() -> argparse.ArgumentParser:
         "claimreview.jsonl and SHA256SUMS. Nothing is written when validation finds errors; "
         "a previous build of the same version is replaced only once the new one is complete.",
     )
-    _add_root(build_cmd)
-    build_cmd.add_argument(
+    _add_root(command)
+    command.add_argument(
         "--out", type=Path, metavar="DIR", help="where to write (default: ROOT/dist)"
     )
-    build_cmd.set_defaults(run=_build)
-    return parser
+    command.set_defaults(run=_build)
+
+
+def _diff_command(commands: Subcommands) -> None:
+    command = commands.add_parser(
+        "diff",
+        help="claims added, removed and changed between two versions",
+        description="Compare two versions of the dataset, each given as a built folder "
+        "(dist/0.1.0), a claims repository folder, or a git revision of the repository at "
+        "--root (v0.1.0, HEAD~3, main). Lists claims added, removed and changed, field by "
+        "field, and the release that the changes call for.",
+    )
+    _add_root(command)
+    command.add_argument("old", metavar="OLD")
+    command.add_argument("new", metavar="NEW")
+    command.add_argument(
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="how to print the changes (default: text)",
+    )
+    command.set_defaults(run=_diff)
+
+
+def _release_command(commands: Subcommands) -> None:
+    command = commands.add_parser(
+        "release",
+        help="write the next version into dataset.yaml and CHANGELOG.md",
+        description="Compare the repository with its last release (the commit that added the "
+        "newest CHANGELOG.md entry), choose the version bump the changes call for (removed "
+        "claims or moved splits: major; added claims: minor; corrections: patch), and write "
+        "the new version into claims/dataset.yaml and a dated entry into CHANGELOG.md. The "
+        "first release keeps the version dataset.yaml has.",
+    )
+    _add_root(command)
+    command.add_argument(
+        "--bump",
+        choices=["major", "minor", "patch"],
+        help="bump more than the changes call for (never less)",
+    )
+    command.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the release date for the changelog (default: today, in UTC)",
+    )
+    command.set_defaults(run=_release)
+
+
+def _publish_command(commands: Subcommands) -> None:
+    command = commands.add_parser(
+        "publish",
+        help="upload a build and tag it v<version>",
+        description="Publish a built folder (checked against its SHA256SUMS first) to a "
+        "Hugging Face dataset repository (--repo-id; the token comes from HF_TOKEN) or to a "
+        "git repository (--git), as one commit tagged v<version>. Files of the previous version "
+        "that the build lacks are deleted. An existing tag is never moved: publishing the same "
+        "files again does nothing, different files are refused.",
+    )
+    command.add_argument("folder", type=Path, metavar="DIST_DIR")
+    target = command.add_mutually_exclusive_group(required=True)
+    target.add_argument("--repo-id", metavar="OWNER/NAME", help="the Hub dataset repository")
+    target.add_argument("--git", metavar="PATH_OR_URL", help="a git repository to push to")
+    command.add_argument(
+        "--dry-run", action="store_true", help="say what would be done, change nothing"
+    )
+    command.set_defaults(run=_publish)
 
 
 def _add_root(parser: argparse.ArgumentParser) -> None:
@@ -379,4 +475,67 @@ def _build(args: argparse.Namespace) -> int:
         f'load it with: datasets.load_dataset({str(target)!r}, "claims")',
         file=sys.stderr,
     )
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from builder import versioning
+    from builder.snapshot import SnapshotError, snapshot
+
+    root: Path = args.root
+    try:
+        result = versioning.diff(snapshot(args.old, root), snapshot(args.new, root))
+    except SnapshotError as error:
+        raise UsageError(str(error)) from error
+    sys.stdout.write(versioning.FORMATS[args.format](result))
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace) -> int:
+    from builder import versioning
+    from builder.snapshot import SnapshotError
+
+    root: Path = args.root
+    require_repository(root)
+    try:
+        made = versioning.release(root, args.bump, args.date or dates.today())
+    except (versioning.ReleaseError, SnapshotError) as error:
+        print(f"claims: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    since = f" ({made.bump} release after {made.previous})" if made.previous else " (first release)"
+    print(f"version {made.version}{since}")
+    print(
+        "wrote claims/dataset.yaml and CHANGELOG.md: review the entry, commit both, then "
+        f"`claims build` and `claims publish dist/{made.version} ...`",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-22") from error
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from builder.publish import Built, PublishError, publish_git, publish_hub
+
+    folder: Path = args.folder
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    token = os.environ.get("HF_TOKEN") or None
+    if args.repo_id and not token and not args.dry_run:
+        raise UsageError("set HF_TOKEN to a Hugging Face token with write access to publish")
+    try:
+        built = Built.read(folder)
+        if args.git:
+            done = publish_git(built, args.git, dry_run=args.dry_run)
+        else:
+            done = publish_hub(built, args.repo_id, token=token, dry_run=args.dry_run)
+    except PublishError as error:
+        print(f"claims: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print("\n".join(done))
     return EXIT_OK

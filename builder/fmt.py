@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import attrs
 import yaml
@@ -38,6 +39,15 @@ def format_file(path: Path, display: str, kind: Kind) -> Formatted:
     loaded = load_file(path, display)
     if isinstance(loaded, ParseFailure):
         return Formatted(path, display, None, None, loaded.problems)
+    formatted = updated_file(path, display, kind, loaded.data)
+    if formatted.canonical is not None:
+        _assert_same_data(loaded, formatted.canonical)
+    return formatted
+
+
+def updated_file(path: Path, display: str, kind: Kind, data: dict[str, Any]) -> Formatted:
+    """`path` with new data, in canonical form, its leading comment block kept: for the
+    commands that change a file (`claims release`), so that they write what `fmt` would."""
     original = path.read_text(encoding="utf-8")
     header, inner = _comments(original)
     if inner is not None:
@@ -50,9 +60,7 @@ def format_file(path: Path, display: str, kind: Kind) -> Formatted:
             "`notes` or to the top of the file",
         )
         return Formatted(path, display, original, None, (problem,))
-    canonical = header + canonical_text(kind, loaded.data)
-    _assert_same_data(loaded, canonical)
-    return Formatted(path, display, original, canonical)
+    return Formatted(path, display, original, header + canonical_text(kind, data))
 
 
 def write(formatted: Formatted) -> None:

@@ -1,0 +1,224 @@
+"""`claims publish`: a built folder into a dataset repository, committed and tagged v<version>.
+
+Two targets, one promise: the Hugging Face Hub (through huggingface_hub) or any git repository
+(the Hub's own storage model, and what a mirror such as olah serves). A tag, once published,
+never moves: publishing a version again with the same files does nothing, with other files it
+is refused. The folder is checked against its SHA256SUMS first, so what is published is what
+the build wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import httpx
+from huggingface_hub import HfApi
+from huggingface_hub.errors import HfHubHTTPError, HFValidationError
+
+from builder.build.output import CHECKSUMS, sha256_file
+
+REPO_TYPE = "dataset"
+# Files the Hub itself adds to a new dataset repository; they are not part of a build.
+HUB_FILES = frozenset({".gitattributes"})
+
+
+class PublishError(Exception):
+    """Publishing cannot go ahead; the message says why and what to do."""
+
+
+@attrs.frozen
+class Built:
+    """A verified build folder: its version and its files' SHA-256 digests."""
+
+    folder: Path
+    version: str
+    files: dict[str, str]
+
+    @property
+    def tag(self) -> str:
+        return f"v{self.version}"
+
+    @classmethod
+    def read(cls, folder: Path) -> Built:
+        sums = folder / CHECKSUMS
+        if not sums.is_file():
+            raise PublishError(f"{folder} has no {CHECKSUMS}: is it a folder `claims build` wrote?")
+        listed = {}
+        for line in sums.read_text(encoding="utf-8").splitlines():
+            digest, _, name = line.partition("  ")
+            listed[name] = digest
+        present = {
+            path.relative_to(folder).as_posix()
+            for path in folder.rglob("*")
+            if path.is_file() and path.name != CHECKSUMS
+        }
+        if present != set(listed):
+            odd = sorted(present ^ set(listed))
+            raise PublishError(
+                f"{folder} does not match its {CHECKSUMS} (files added or missing: "
+                f"{', '.join(odd)}): build it again"
+            )
+        for name, digest in listed.items():
+            if sha256_file(folder / name) != digest:
+                raise PublishError(f"{folder / name} changed after the build: build it again")
+        version = json.loads((folder / "croissant.json").read_text(encoding="utf-8"))["version"]
+        return cls(folder, version, {**listed, CHECKSUMS: sha256_file(sums)})
+
+
+# Git -------------------------------------------------------------------------------------------
+
+
+def publish_git(built: Built, remote: str, *, dry_run: bool = False) -> list[str]:
+    """Commit the build into the git repository at `remote` and tag it; return what was done."""
+    with tempfile.TemporaryDirectory(prefix="claims-publish-") as scratch:
+        work = Path(scratch) / "repo"
+        _git(Path(scratch), "clone", "--quiet", "--no-checkout", remote, str(work))
+        head = _git_ok(work, "rev-parse", "--quiet", "--verify", "HEAD^{commit}")
+        if head is None:
+            # The remote's HEAD names no branch (a fresh bare repository says master): publish
+            # on main, continuing its history if the remote has one.
+            _git(work, "symbolic-ref", "HEAD", "refs/heads/main")
+            head = _git_ok(work, "rev-parse", "--quiet", "--verify", "origin/main^{commit}")
+            if head is not None:
+                _git(work, "update-ref", "refs/heads/main", head)
+        branch = _git(work, "symbolic-ref", "--short", "HEAD")
+        # Without a checkout the work tree is empty: after copying, `add --all` stages exactly
+        # the build, and files of the previous version that it lacks show as deleted.
+        shutil.copytree(built.folder, work, dirs_exist_ok=True)
+        _git(work, "add", "--all")
+        tree = _git(work, "write-tree")
+        tagged = _git_ok(
+            work, "rev-parse", "--quiet", "--verify", f"refs/tags/{built.tag}^{{tree}}"
+        )
+        if tagged is not None:
+            return _already(built, tagged == tree, remote)
+        changes = _git(work, "status", "--porcelain").splitlines()
+        plan = [f"{line[:2].strip()} {line[3:]}" for line in changes]
+        if dry_run:
+            return [
+                *(f"would commit: {line}" for line in plan),
+                f"would tag {built.tag} on {branch} of {remote}",
+            ]
+        message = f"Release {built.tag}"
+        if head is None or changes:
+            _git(work, *_identity(work), "commit", "--quiet", "-m", message)
+        _git(work, *_identity(work), "tag", "--annotate", built.tag, "-m", message)
+        _git(
+            work, "push", "--quiet", "origin", f"HEAD:refs/heads/{branch}", f"refs/tags/{built.tag}"
+        )
+        commit = _git(work, "rev-parse", "HEAD")
+        return [*(f"committed: {line}" for line in plan), f"tagged {built.tag} = {commit[:12]}"]
+
+
+def _already(built: Built, same: bool, where: str) -> list[str]:
+    if same:
+        return [f"{built.tag} is already published in {where} with these files: nothing to do"]
+    raise PublishError(
+        f"{where} already has a tag {built.tag} with different files, and a published tag "
+        "never moves: release a new version (`claims release`) and publish that"
+    )
+
+
+def _identity(work: Path) -> list[str]:
+    """A committer identity when git has none configured (as on a CI runner)."""
+    if _git_ok(work, "config", "user.email") is not None:
+        return []
+    return ["-c", "user.name=claims publish", "-c", "user.email=claims-publish@localhost"]
+
+
+def _git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PublishError(f"git {args[0]} failed: {result.stderr.strip() or result.stdout}")
+    return result.stdout.strip()
+
+
+def _git_ok(cwd: Path, *args: str) -> str | None:
+    """The output of a git query, or None when it answers no."""
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+# Hugging Face Hub -------------------------------------------------------------------------------
+
+
+def publish_hub(
+    built: Built, repo_id: str, *, token: str | None, dry_run: bool = False
+) -> list[str]:
+    """Upload the build to the Hub dataset repository `repo_id` and tag the commit."""
+    try:
+        return _publish_hub(HfApi(token=token), built, repo_id, dry_run=dry_run)
+    except (HfHubHTTPError, HFValidationError, httpx.HTTPError) as error:
+        raise PublishError(f"the Hub refused or could not be reached: {error}") from error
+
+
+def _publish_hub(api: HfApi, built: Built, repo_id: str, *, dry_run: bool) -> list[str]:
+    exists = api.repo_exists(repo_id, repo_type=REPO_TYPE)
+    if exists:
+        tags = {ref.name for ref in api.list_repo_refs(repo_id, repo_type=REPO_TYPE).tags}
+        if built.tag in tags:
+            remote = api.list_repo_tree(
+                repo_id, recursive=True, revision=built.tag, repo_type=REPO_TYPE
+            )
+            return _already(built, _same_files(built, remote), repo_id)
+    if dry_run:
+        return [
+            *([] if exists else [f"would create the dataset repository {repo_id}"]),
+            *(f"would upload: {name}" for name in sorted(built.files)),
+            "would delete parquet shards that are not in this build",
+            f"would tag {built.tag}",
+        ]
+    if not exists:
+        api.create_repo(repo_id, repo_type=REPO_TYPE, exist_ok=True)
+    commit = api.upload_folder(
+        repo_id=repo_id,
+        repo_type=REPO_TYPE,
+        folder_path=built.folder,
+        commit_message=f"Release {built.tag}",
+        delete_patterns=["*.parquet"],
+    )
+    api.create_tag(
+        repo_id,
+        tag=built.tag,
+        tag_message=f"Release {built.tag}",
+        revision=commit.oid,
+        repo_type=REPO_TYPE,
+    )
+    return [
+        *([] if exists else [f"created the dataset repository {repo_id}"]),
+        f"uploaded {len(built.files)} files",
+        f"tagged {built.tag} = {commit.oid[:12]}",
+    ]
+
+
+def _same_files(built: Built, remote: Iterable[Any]) -> bool:
+    """Whether the Hub's files at a tag are exactly the build's: LFS files by SHA-256, small
+    ones by their git blob id."""
+    seen = set()
+    for item in remote:
+        if not hasattr(item, "blob_id") or item.path in HUB_FILES:
+            continue  # a folder, or a file the Hub adds by itself
+        local = built.files.get(item.path)
+        if local is None:
+            return False
+        lfs = getattr(item, "lfs", None)
+        if lfs is not None:
+            if lfs.sha256 != local:
+                return False
+        elif item.blob_id != _blob_id(built.folder / item.path):
+            return False
+        seen.add(item.path)
+    return seen == set(built.files)
+
+
+def _blob_id(path: Path) -> str:
+    data = path.read_bytes()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
