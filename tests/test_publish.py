@@ -287,23 +287,39 @@ print(json.dumps({split: sorted(rows[split]["id"]) for split in rows}))
 """
 
 
+def _online() -> dict[str, str]:
+    """The environment without the test suite's offline switch."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("HF_HUB_OFFLINE")}
+
+
+def _run_online(code: str, *args: str, **environment: str) -> str:
+    """Run Python `code` in a process that may reach the network (or a mirror)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=_online() | environment,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 def test_two_published_versions_load_by_tag_through_a_hub_mirror(
     versions: tuple[Path, Path], bare: Path, mirror: str, claims: Run, tmp_path: Path
 ) -> None:
     for build in versions:
         assert claims("publish", build, "--git", bare).returncode == 0
-    environment = _online() | {"HF_ENDPOINT": mirror, "HF_HOME": str(tmp_path / "hf-home")}
     for build in versions:
-        loaded = subprocess.run(
-            [sys.executable, "-c", LOAD, f"{OWNER}/{NAME}", f"v{build.name}"],
-            capture_output=True,
-            text=True,
-            env=environment,
-            check=False,
-            timeout=300,
+        loaded = _run_online(
+            LOAD,
+            f"{OWNER}/{NAME}",
+            f"v{build.name}",
+            HF_ENDPOINT=mirror,
+            HF_HOME=str(tmp_path / "hf-home"),
         )
-        assert loaded.returncode == 0, loaded.stderr
-        assert json.loads(loaded.stdout) == _ids_by_split(build)
+        assert json.loads(loaded) == _ids_by_split(build)
     # The two versions differ: the second dropped one claim and added another.
     assert _ids_by_split(versions[0]) != _ids_by_split(versions[1])
 
@@ -316,11 +332,6 @@ def _ids_by_split(build: Path) -> dict[str, list[str]]:
 
 
 # The real Hub, when a token is given -----------------------------------------------------------
-
-
-def _online() -> dict[str, str]:
-    """The environment without the test suite's offline switch."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("HF_HUB_OFFLINE")}
 
 
 @pytest.mark.skipif(not os.environ.get("HF_TOKEN"), reason="set HF_TOKEN to test the real Hub")
@@ -343,19 +354,5 @@ def test_publish_to_the_real_hub_and_load_the_tag(
         outputs.append(result.stdout)
     assert "tagged v0.1.0" in outputs[0] or "nothing to do" in outputs[0]
     assert "nothing to do" in outputs[1]
-    loaded = _run_online(LOAD, repo_id, "v0.1.0", home=tmp_path / "hf-home")
+    loaded = _run_online(LOAD, repo_id, "v0.1.0", HF_HOME=str(tmp_path / "hf-home"))
     assert json.loads(loaded) == _ids_by_split(versions[0])
-
-
-def _run_online(code: str, *args: str, home: Path | None = None) -> str:
-    environment = _online() | ({"HF_HOME": str(home)} if home else {})
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        check=False,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()

@@ -68,11 +68,12 @@ def _header(
     written: Mapping[str, list[SplitFiles]],
 ) -> str:
     tags = list(dict.fromkeys([*BASE_TAGS, *metadata.tags]))
+    tongues = languages(repository, claims)
     card = DatasetCardData(
         pretty_name=metadata.pretty_name,
         license=metadata.license,
-        language=languages(repository, claims),
-        multilinguality="multilingual" if len(languages(repository, claims)) > 1 else "monolingual",
+        language=tongues,
+        multilinguality="multilingual" if len(tongues) > 1 else "monolingual",
         size_categories=next((name for limit, name in _SIZES if len(claims) < limit), "n>1M"),
         task_categories=["text-classification"],
         task_ids=["fact-checking"],
