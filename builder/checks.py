@@ -59,10 +59,12 @@ def check_duplicate_ids(repository: Repository) -> Iterator[Problem]:
         if claim.origin is not None:
             by_id[claim.id].append(claim.origin)
     for claim_id, documents in by_id.items():
-        if len(documents) < 2:
+        # Records a partial read left out can only be known by name: their stem is their id.
+        unread = repository.unread_claim_files.get(claim_id, ())
+        if len(documents) + len(unread) < 2:
             continue
         for document in documents:
-            others = ", ".join(d.path for d in documents if d is not document)
+            others = ", ".join([*(d.path for d in documents if d is not document), *unread])
             yield document.problem(
                 ("id",),
                 "R002",
@@ -107,7 +109,7 @@ def _check_span(
         return  # the source's own problems are reported on its files
     source = repository.sources.get(span.source)
     if source is None:
-        known = sorted(repository.sources)
+        known = sorted(repository.source_files - repository.unreadable_sources)
         close = difflib.get_close_matches(span.source, known, n=1)
         advice = f"did you mean {close[0]!r}?" if close else f"known sources: {', '.join(known)}"
         yield document.problem(

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TypeAlias
 
 from builder import __version__, anchoring, dates, report
+from builder.add_source import AddSourceError, SourceDraft, add_source
+from builder.changes import ChangesError, changed_since
 from builder.fmt import format_file, write
 from builder.new import Draft, NewRecordError, create_record
 from builder.repository import (
@@ -70,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         _diff_command,
         _release_command,
         _publish_command,
+        _add_source_command,
     ):
         add(commands)
     return parser
@@ -91,10 +94,17 @@ def _validate_command(commands: Subcommands) -> None:
     )
     command.add_argument("--strict", action="store_true", help="fail on warnings too")
     command.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="check only the files changed since git revision REF, and the records that "
+        "mention them (fast on a large repository; the same problems as a full run gives "
+        "for those files)",
+    )
+    command.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
-        help="report only on these files or folders (still checked against the whole repository)",
+        help="check only these files or folders (still against the whole repository)",
     )
     command.set_defaults(run=_validate)
 
@@ -303,6 +313,35 @@ def _publish_command(commands: Subcommands) -> None:
     command.set_defaults(run=_publish)
 
 
+def _add_source_command(commands: Subcommands) -> None:
+    command = commands.add_parser(
+        "add-source",
+        help="add a source document: its text byte for byte, and a metadata skeleton",
+        description="Copy FILE byte for byte to claims/sources/ID.txt (never normalised: "
+        "offsets count its characters as stored), pin it by SHA-256 and write the metadata "
+        "skeleton claims/sources/ID.yaml. Fields left empty are named by `claims validate`. "
+        "Existing files are never overwritten.",
+    )
+    _add_root(command)
+    command.add_argument("file", type=Path, metavar="FILE", help="the text, UTF-8")
+    command.add_argument("--id", dest="source_id", required=True, metavar="SLUG")
+    command.add_argument("--title", default="", help="the document's headline")
+    command.add_argument("--publisher", default="", help="who published it")
+    command.add_argument(
+        "--published", default="", metavar="DATE", help="YYYY-MM-DD, YYYY-MM or YYYY"
+    )
+    command.add_argument(
+        "--language",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="a BCP 47 tag of the text's language (repeat for several)",
+    )
+    command.add_argument("--url", help="the address of the original")
+    command.add_argument("--rights", help="who holds the rights, and the terms of reuse")
+    command.set_defaults(run=_add_source)
+
+
 def _add_root(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--root",
@@ -315,9 +354,18 @@ def _add_root(parser: argparse.ArgumentParser) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     root: Path = args.root
-    result = validate(root)
-    if args.paths:
-        result = result.restricted_to(_selection(root, args.paths))
+    only = None
+    if args.changed_since is not None:
+        if args.paths:
+            raise UsageError("give either PATH arguments or --changed-since, not both")
+        require_repository(root)
+        try:
+            only = changed_since(root, args.changed_since)
+        except ChangesError as error:
+            raise UsageError(str(error)) from error
+    elif args.paths:
+        only = _selection(root, args.paths)
+    result = validate(root, only=only)
     sys.stdout.write(report.FORMATS[args.format](result.problems))
     line = report.summary(len(result.files), result.errors, result.warnings)
     (sys.stderr if args.format == "json" else sys.stdout).write(line)
@@ -397,15 +445,7 @@ def _new(args: argparse.Namespace) -> int:
     except NewRecordError as error:
         print(f"claims: {error}", file=sys.stderr)
         return EXIT_INVALID
-    relative = path.relative_to(root).as_posix()
-    print(relative)
-    result = validate(root).restricted_to(Selection(files=frozenset({relative})))
-    if result.problems:
-        print(
-            f"still to fill in ({len(result.problems)}), as `claims validate` reports them:",
-            file=sys.stderr,
-        )
-        sys.stderr.write(report.as_text(result.problems))
+    _written(root, [path])
     return EXIT_OK
 
 
@@ -484,10 +524,10 @@ def _diff(args: argparse.Namespace) -> int:
 
     root: Path = args.root
     try:
-        result = versioning.diff(snapshot(args.old, root), snapshot(args.new, root))
+        old, new = snapshot(args.old, root), snapshot(args.new, root)
     except SnapshotError as error:
         raise UsageError(str(error)) from error
-    sys.stdout.write(versioning.FORMATS[args.format](result))
+    sys.stdout.write(versioning.FORMATS[args.format](versioning.diff(old, new), old, new))
     return EXIT_OK
 
 
@@ -539,3 +579,37 @@ def _publish(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     print("\n".join(done))
     return EXIT_OK
+
+
+def _add_source(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    require_repository(root)
+    draft = SourceDraft(
+        id=args.source_id,
+        title=args.title,
+        publisher=args.publisher,
+        published=args.published,
+        languages=tuple(args.language),
+        url=args.url,
+        rights=args.rights,
+    )
+    try:
+        paths = add_source(root, args.file, draft)
+    except AddSourceError as error:
+        print(f"claims: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    _written(root, list(paths))
+    return EXIT_OK
+
+
+def _written(root: Path, paths: list[Path]) -> None:
+    """Print the files a command wrote, then what is still to fill in, as validate says it."""
+    relative = [path.relative_to(root).as_posix() for path in paths]
+    print("\n".join(relative))
+    result = validate(root, only=Selection(files=frozenset(relative)))
+    if result.problems:
+        print(
+            f"still to fill in ({len(result.problems)}), as `claims validate` reports them:",
+            file=sys.stderr,
+        )
+        sys.stderr.write(report.as_text(result.problems))

@@ -48,7 +48,7 @@ def format_file(path: Path, display: str, kind: Kind) -> Formatted:
 def updated_file(path: Path, display: str, kind: Kind, data: dict[str, Any]) -> Formatted:
     """`path` with new data, in canonical form, its leading comment block kept: for the
     commands that change a file (`claims release`), so that they write what `fmt` would."""
-    original = path.read_text(encoding="utf-8")
+    original = path.read_bytes().decode("utf-8")  # as stored: CRLF is not canonical
     header, inner = _comments(original)
     if inner is not None:
         problem = Problem(

@@ -88,6 +88,11 @@ class Claim:
     notes: str | None = None
     origin: Document | None = attrs.field(default=None, eq=False, repr=False)
 
+    def spans(self) -> tuple[Span, ...]:
+        """Every span of the claim: its appearances, then its evidence."""
+        evidence = self.review.evidence if self.review else ()
+        return tuple(a.span for a in self.appearances) + tuple(e.span for e in evidence)
+
     @classmethod
     def from_document(cls, document: Document) -> Claim:
         data = document.data
@@ -183,7 +188,9 @@ class Repository:
     """Everything that passed the schemas, ready for the semantic checks and the build.
 
     `unreadable_sources` and `claim_files` remember ids whose files exist but did not load, so
-    that one broken file does not make every reference to it look dangling too.
+    that one broken file does not make every reference to it look dangling too. A partial read
+    (`read_repository(root, only=...)`) leaves records out; `unread_claim_files` names their
+    files by stem, for the unique-id check, and `source_files` names every source present.
     """
 
     dataset: DatasetInfo | None
@@ -192,6 +199,8 @@ class Repository:
     claims: tuple[Claim, ...]
     unreadable_sources: frozenset[str] = frozenset()
     claim_files: frozenset[str] = frozenset()
+    unread_claim_files: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    source_files: frozenset[str] = frozenset()
 
 
 def _span(data: dict[str, Any]) -> Span:

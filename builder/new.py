@@ -47,7 +47,7 @@ def create_record(root: Path, draft: Draft) -> Path:
     text_path = source_text_path(root, draft.source)
     if text_path is None:
         raise NewRecordError(f"no source {draft.source!r} in claims/sources")
-    text = text_path.read_text(encoding="utf-8")
+    text = text_path.read_bytes().decode("utf-8")  # as stored: no newline translation
     match = _the_match(text, draft)
     language = draft.language or _language_of(text_path.with_suffix(".yaml"))
     claim_id = draft.claim_id or slug(draft.claim or text[match.start : match.end])

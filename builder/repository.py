@@ -8,7 +8,8 @@ repository through a symlink is refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import attrs
@@ -99,14 +100,25 @@ class _Reader:
             return None
 
 
-def read_repository(root: Path) -> ReadResult:
-    """Read every file of the repository at `root`; problems are collected, never raised."""
+def read_repository(root: Path, only: Selection | None = None) -> ReadResult:
+    """Read the repository at `root`; problems are collected, never raised.
+
+    With `only`, read just the selected records and sources and what checking them needs: the
+    metadata, the topics, the sources the selected records quote, and the names of all other
+    files (for unique ids and references). Checking that much gives, for the selected files,
+    the problems a full read gives, at the cost of the selection rather than the repository.
+    """
     claims_dir = require_repository(root)
     reader = _Reader(root, root.resolve())
     dataset = _read_dataset(reader, claims_dir / "dataset.yaml")
     topics = _read_topics(reader, claims_dir / "topics.yaml")
-    sources, unreadable = _read_sources(reader, claims_dir / "sources")
-    claims, claim_files = _read_claims(reader, claims_dir / "records")
+    claims, claim_files, unread = _read_claims(reader, claims_dir / "records", only)
+    quoted = {span.source for claim in claims for span in claim.spans()}
+
+    def wanted(source_id: str, paths: list[str]) -> bool:
+        return only is None or source_id in quoted or any(map(only.includes, paths))
+
+    sources, unreadable, source_files = _read_sources(reader, claims_dir / "sources", wanted)
     repository = Repository(
         dataset=dataset,
         topics=topics,
@@ -114,6 +126,8 @@ def read_repository(root: Path) -> ReadResult:
         claims=claims,
         unreadable_sources=frozenset(unreadable),
         claim_files=frozenset(claim_files),
+        unread_claim_files=unread,
+        source_files=frozenset(source_files),
     )
     return ReadResult(repository, tuple(reader.problems), tuple(reader.files))
 
@@ -169,7 +183,11 @@ def _required(reader: _Reader, path: Path) -> bool:
     return False
 
 
-def _read_sources(reader: _Reader, folder: Path) -> tuple[dict[str, Source], set[str]]:
+def _read_sources(
+    reader: _Reader, folder: Path, wanted: Callable[[str, list[str]], bool]
+) -> tuple[dict[str, Source], set[str], set[str]]:
+    """The sources `wanted` (asked with each id and its files' paths) by id, the ids of those
+    that did not load, and the ids of every source file present."""
     metadata: dict[str, Path] = {}
     texts: dict[str, Path] = {}
     for path in _files(reader, folder):
@@ -199,6 +217,11 @@ def _read_sources(reader: _Reader, folder: Path) -> tuple[dict[str, Source], set
             reader.report(
                 texts[source_id], "R007", f"no metadata for this text: add sources/{source_id}.yaml"
             )
+        paths = [
+            reader.relative(files[source_id]) for files in (metadata, texts) if source_id in files
+        ]
+        if not wanted(source_id, paths):
+            continue
         document = (
             reader.document(metadata[source_id], Kind.SOURCE) if source_id in metadata else None
         )
@@ -207,22 +230,30 @@ def _read_sources(reader: _Reader, folder: Path) -> tuple[dict[str, Source], set
             unreadable.add(source_id)
         else:
             sources[source_id] = Source.from_document(document, text)
-    return sources, unreadable
+    return sources, unreadable, metadata.keys() | texts.keys()
 
 
-def _read_claims(reader: _Reader, folder: Path) -> tuple[tuple[Claim, ...], set[str]]:
+def _read_claims(
+    reader: _Reader, folder: Path, only: Selection | None
+) -> tuple[tuple[Claim, ...], set[str], dict[str, tuple[str, ...]]]:
+    """The claims read (all, or those in `only`), the stems of every record file, and the
+    paths of the record files not read, by stem."""
     claims: list[Claim] = []
     stems: set[str] = set()
+    unread: dict[str, list[str]] = defaultdict(list)
     for path in _files(reader, folder):
         if path.suffix != ".yaml":
             hint = "rename it to .yaml" if path.suffix == ".yml" else "move it out of records/"
             reader.report(path, "L012", f"records/ holds one claim per .yaml file; {hint}")
             continue
         stems.add(path.stem)
+        if only is not None and not only.includes(reader.relative(path)):
+            unread[path.stem].append(reader.relative(path))
+            continue
         document = reader.document(path, Kind.CLAIM)
         if document is not None:
             claims.append(Claim.from_document(document))
-    return tuple(claims), stems
+    return tuple(claims), stems, {stem: tuple(paths) for stem, paths in unread.items()}
 
 
 def _files(reader: _Reader, folder: Path) -> Iterator[Path]:

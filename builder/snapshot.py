@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 import tarfile
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -47,22 +47,32 @@ def from_build(folder: Path) -> Snapshot:
     return claims
 
 
-def from_repository(root: Path, label: str | None = None) -> Snapshot:
+def from_repository(root: Path, label: str | None = None, *, valid: bool = False) -> Snapshot:
+    """The claims of the repository at `root`. With `valid`, a repository with errors is
+    refused (a release); without, a record that does not load still shows, as its problems."""
     result = validate(root)
-    if not result.success():
+    if valid and not result.success():
         raise SnapshotError(
             f"{label or root} has {result.errors} errors: run `claims validate` on it first"
         )
     repository = result.repository
     weights = repository.dataset.splits if repository.dataset else (("train", 1),)
     spans = SpanRows(repository.sources)
-    return {
+    claims: Snapshot = {
         claim.id: {**claim_row(claim, spans), "split": split_of(claim.id, weights)}
         for claim in repository.claims
     }
+    loaded = {claim.origin.path for claim in repository.claims if claim.origin is not None}
+    for problem in result.problems:
+        stem = PurePosixPath(problem.file).stem
+        if problem.file.startswith("claims/records/") and problem.file not in loaded:
+            claims.setdefault(stem, {"id": stem, "problems": []})["problems"].append(
+                f"{problem.code} {problem.message}"
+            )
+    return claims
 
 
-def from_git(root: Path, revision: str) -> Snapshot:
+def from_git(root: Path, revision: str, *, valid: bool = False) -> Snapshot:
     """The repository as it was at `revision`, read from `git archive` into a scratch folder."""
     with tempfile.TemporaryDirectory(prefix="claims-snapshot-") as scratch:
         archive = Path(scratch) / "archive.tar"
@@ -89,7 +99,7 @@ def from_git(root: Path, revision: str) -> Snapshot:
             )
         with tarfile.open(archive) as tar:
             tar.extractall(Path(scratch) / "tree", filter="data")
-        return from_repository(Path(scratch) / "tree", label=f"revision {revision}")
+        return from_repository(Path(scratch) / "tree", label=f"revision {revision}", valid=valid)
 
 
 def _names(row: dict[str, Any]) -> Row:

@@ -42,8 +42,12 @@ class Result:
         )
 
 
-def validate(root: Path, today: datetime.date | None = None) -> Result:
-    """Check the repository at `root` against the schemas and its own sources."""
-    read = read_repository(root)
+def validate(
+    root: Path, today: datetime.date | None = None, only: Selection | None = None
+) -> Result:
+    """Check the repository at `root` against the schemas and its own sources; with `only`,
+    check just the selected files (against the whole repository) and report on them."""
+    read = read_repository(root, only)
     problems = [*read.problems, *check_repository(read.repository, today or dates.today())]
-    return Result(tuple(sorted(set(problems))), read.files, read.repository)
+    result = Result(tuple(sorted(set(problems))), read.files, read.repository)
+    return result if only is None else result.restricted_to(only)

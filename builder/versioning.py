@@ -115,8 +115,35 @@ def as_json(result: Diff) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def as_markdown(result: Diff) -> str:
-    """Keep a Changelog sections: Added, Removed, Changed; also the body of a release entry."""
+def as_markdown(result: Diff, old: Snapshot | None = None, new: Snapshot | None = None) -> str:
+    """A review summary (for a pull request's job summary): a table of the claims added,
+    removed and changed, field by field, and a table of the verdicts that changed."""
+    lines = [f"### Dataset changes: {_summary(result)}", ""]
+    if result.empty:
+        return "\n".join([*lines, "No claim changed."]) + "\n"
+    lines += ["| change | claim | fields |", "|---|---|---|"]
+    lines += [f"| added | `{i}` | {_cell(_claim_text(new, i))} |" for i in result.added]
+    lines += [f"| removed | `{i}` | {_cell(_claim_text(old, i))} |" for i in result.removed]
+    lines += [
+        f"| changed | `{c.id}` | {_cell('; '.join(_field_note(f) for f in c.fields))} |"
+        for c in result.changed
+    ]
+    verdicts = [
+        (c.id, field.old, field.new)
+        for c in result.changed
+        for field in c.fields
+        if field.field == "verdict"
+    ]
+    verdicts += [(i, -1, (new or {})[i].get("verdict", -1)) for i in result.added if new]
+    verdicts = [(i, before, after) for i, before, after in verdicts if before != after]
+    if verdicts:
+        lines += ["", "#### Verdicts", "", "| claim | before | after |", "|---|---|---|"]
+        lines += [f"| `{i}` | {_verdict(b)} | {_verdict(a)} |" for i, b, a in sorted(verdicts)]
+    return "\n".join(lines) + "\n"
+
+
+def changelog_body(result: Diff) -> str:
+    """Keep a Changelog sections (Added, Removed, Changed): the body of a release entry."""
     sections = []
     if result.added:
         sections.append("### Added\n\n" + "\n".join(f"- `{i}`" for i in result.added))
@@ -127,12 +154,25 @@ def as_markdown(result: Diff) -> str:
             f"- `{c.id}`: " + ", ".join(_field_note(f) for f in c.fields) for c in result.changed
         ]
         sections.append("### Changed\n\n" + "\n".join(lines))
-    return "\n\n".join(sections or ["No changes."]) + "\n"
+    return "\n\n".join(sections) + "\n"
 
 
-FORMATS: dict[str, Callable[[Diff], str]] = {
-    "text": as_text,
-    "json": as_json,
+def _claim_text(claims: Snapshot | None, claim_id: str) -> str:
+    return str((claims or {}).get(claim_id, {}).get("claim", ""))
+
+
+def _verdict(value: Any) -> str:
+    return "not reviewed" if value in (-1, None) else str(value)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+FORMATS: dict[str, Callable[[Diff, Snapshot, Snapshot], str]] = {
+    "text": lambda result, old, new: as_text(result),
+    "json": lambda result, old, new: as_json(result),
     "markdown": as_markdown,
 }
 
@@ -185,7 +225,7 @@ def release(root: Path, bump: str | None, today: datetime.date) -> Release:
     if not isinstance(document, Document):
         raise ReleaseError("claims/dataset.yaml does not load: run `claims validate`")
     current = document.data["version"]
-    new = from_repository(root)
+    new = from_repository(root, valid=True)
     if not entries:
         if bump:
             raise ReleaseError(
@@ -202,7 +242,7 @@ def release(root: Path, bump: str | None, today: datetime.date) -> Release:
                 f"claims/dataset.yaml says version {current}, but the last release in "
                 f"{changelog.FILE} is {last.version}: `claims release` sets the version itself"
             )
-        result = diff(from_git(root, _release_commit(root, last.version)), new)
+        result = diff(from_git(root, _release_commit(root, last.version), valid=True), new)
         proposed = result.bump()
         if proposed is None:
             raise ReleaseError(f"no claim changed since {last.version}: nothing to release")
@@ -213,7 +253,7 @@ def release(root: Path, bump: str | None, today: datetime.date) -> Release:
             )
         bump = bump or proposed
         version = bumped(current, bump)
-        body = as_markdown(result)
+        body = changelog_body(result)
     _write_release(root, document, version, changelog.Entry(version, today.isoformat(), body))
     return Release(version, entries[0].version if entries else None, bump, result)
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from builder.repository import Selection
+from builder.validation import validate
 from tests.conftest import CASES, Run
 
 HEADER = re.compile(
@@ -64,19 +66,25 @@ def test_the_corpus_covers_every_loader_and_check_code() -> None:
     assert len(BAD) >= 25
 
 
-@pytest.mark.parametrize("case", BAD, ids=[path.name for path in BAD])
-def test_bad_input_is_reported_at_its_place(case: Path, repo: Path, claims: Run) -> None:
+def _place(case: Path, repo: Path) -> tuple[re.Match[bytes], list[str]]:
+    """Put the case into the repository; its header and the paths it went to."""
     content = case.read_bytes()
     header = HEADER.match(content)
     assert header, f"{case.name} lacks a '# case:' header line"
-    target = header.group("target").decode()
     if header.group("pad"):
         content += b"# " + b"x" * int(header.group("pad")) + b"\n"
-    for place in filter(None, [target, (header.group("copy") or b"").decode()]):
+    places = [p.decode() for p in (header.group("target"), header.group("copy")) if p]
+    for place in places:
         path = repo / place
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
+    return header, places
 
+
+@pytest.mark.parametrize("case", BAD, ids=[path.name for path in BAD])
+def test_bad_input_is_reported_at_its_place(case: Path, repo: Path, claims: Run) -> None:
+    header, _ = _place(case, repo)
+    target = header.group("target").decode()
     result = claims("validate", "--root", repo, "--format", "json")
 
     assert result.returncode == 1, result.stdout + result.stderr
@@ -91,3 +99,18 @@ def test_bad_input_is_reported_at_its_place(case: Path, repo: Path, claims: Run)
     ), found
     for problem in problems:
         assert problem["message"], problem
+
+
+@pytest.mark.parametrize("case", BAD, ids=[path.name for path in BAD])
+def test_checking_only_the_broken_file_finds_what_a_full_run_finds_there(
+    case: Path, repo: Path
+) -> None:
+    """A partial run (`validate PATH`, `--changed-since`) reads the selected files and what
+    checking them needs, not the whole repository; for those files it must find exactly the
+    problems of a full run."""
+    _, places = _place(case, repo)
+    selection = Selection(files=frozenset(places))
+    partial = validate(repo, only=selection)
+    full = validate(repo).restricted_to(selection)
+    assert partial.problems == full.problems
+    assert partial.files == full.files

@@ -130,6 +130,15 @@ def test_fmt_check_lists_and_fmt_rewrites_without_changing_data(repo: Path, clai
     assert claims("fmt", "--check", "--root", repo).returncode == 0
 
 
+def test_fmt_turns_windows_line_ends_into_canonical_ones(repo: Path, claims: Run) -> None:
+    record = next((repo / "claims/records").rglob("sanctions-compliance-2022.yaml"))
+    canonical = record.read_bytes()
+    record.write_bytes(canonical.replace(b"\n", b"\r\n"))
+    assert claims("fmt", "--check", "--root", repo).returncode == 1
+    assert claims("fmt", "--root", repo).returncode == 0
+    assert record.read_bytes() == canonical
+
+
 def test_fmt_leaves_a_file_with_inner_comments_untouched(repo: Path, claims: Run) -> None:
     record = next((repo / "claims/records").rglob("sanctions-compliance-2022.yaml"))
     text = record.read_text("utf-8").replace("topics:", "topics:   # check\n", 1)

@@ -190,8 +190,23 @@ def test_diff_of_two_builds_field_by_field_in_three_formats(
         }
     ]
     markdown = claims("diff", old_dir, new_dir, "--format", "markdown").stdout
-    assert "### Added\n\n- `death-penalty-abolished-again-2024`" in markdown
-    assert '- `no-political-prisoners-2024`: verdict "refuted" → "conflicting"' in markdown
+    assert markdown.splitlines() == [
+        "### Dataset changes: 1 added, 1 removed, 1 changed (a major release)",
+        "",
+        "| change | claim | fields |",
+        "|---|---|---|",
+        "| added | `death-penalty-abolished-again-2024` | "
+        "The death penalty was abolished in 2021. |",
+        "| removed | `cafe-talks-continue-2024` | The Café Europa talks will continue. |",
+        '| changed | `no-political-prisoners-2024` | verdict "refuted" → "conflicting" |',
+        "",
+        "#### Verdicts",
+        "",
+        "| claim | before | after |",
+        "|---|---|---|",
+        "| `death-penalty-abolished-again-2024` | not reviewed | supported |",
+        "| `no-political-prisoners-2024` | refuted | conflicting |",
+    ]
 
 
 def test_a_build_and_its_own_git_revision_do_not_differ(

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
+
 from builder.anchoring import OffsetTable
+from builder.build.features import SPAN
 from builder.model import Claim, Repository, Source, Span
 
 CONTEXT = 32
@@ -25,7 +28,10 @@ class SpanRows:
         self._tables: dict[str, OffsetTable] = {}
 
     def row(self, span: Span) -> Row:
-        text = self._texts[span.source]
+        text = self._texts.get(span.source)
+        if text is None or not 0 <= span.start <= span.end <= len(text):
+            # Only `claims diff` meets such spans (the build runs on valid data): shown as written.
+            return {**dict.fromkeys(SPAN), **attrs.asdict(span)}
         table = self._tables.get(span.source)
         if table is None:
             table = self._tables[span.source] = OffsetTable(text)
