@@ -9,6 +9,7 @@ quote anyway and answers with offsets into the real text. Validation, `claims lo
 
 from __future__ import annotations
 
+import enum
 import functools
 import itertools
 import unicodedata
@@ -16,6 +17,7 @@ from array import array
 from collections.abc import Iterator
 
 import attrs
+import diff_match_patch
 from confusable_homoglyphs import confusables
 
 
@@ -163,3 +165,140 @@ def inside_word(text: str, index: int) -> bool:
     if splits_character(text, index):
         return True
     return 0 < index < len(text) and text[index - 1].isalnum() and text[index].isalnum()
+
+
+# Re-anchoring: finding a span again after its source's text was revised -----------------------
+
+CONTEXT = 32
+# A fuzzy match may differ from the old quote by at most this share of its characters.
+FUZZY_SHARE = 0.10
+# Context (of 2 * CONTEXT characters) that must agree for an exact match far from where the
+# revision puts the span: a moved paragraph, not a chance repetition of a short phrase.
+FAR_CONTEXT = 16
+
+
+class Outcome(enum.Enum):
+    UNCHANGED = "unchanged"
+    MOVED = "moved"
+    CHANGED_QUOTE = "changed-quote"
+    AMBIGUOUS = "ambiguous"
+    LOST = "lost"
+
+
+@attrs.frozen
+class Reanchored:
+    """Where a span is in the revised text: new offsets and quote, or why there are none."""
+
+    outcome: Outcome
+    start: int | None = None
+    end: int | None = None
+    quote: str | None = None
+    detail: str = ""
+
+
+class Reanchorer:
+    """Spans of one text found again in its revision, the way annotation tools re-anchor a
+    text-quote selector: by where the revision moved the span's text (a diff), then by the
+    quote with its 32 characters of context, then tolerantly (whitespace, look-alike letters),
+    then fuzzily (at most 10% of the quote edited, near where the span was). A span is never
+    put where its words are not: what cannot be found surely is ambiguous or lost."""
+
+    def __init__(self, old: str, new: str) -> None:
+        self.old, self.new = old, new
+        self._dmp = diff_match_patch.diff_match_patch()
+        self._dmp.Diff_Timeout = 0  # no time limit: the same texts always give the same diff
+        self._diffs = self._dmp.diff_main(old, new)
+
+    def find(self, start: int, end: int) -> Reanchored:
+        quote = self.old[start:end]
+        expected = self._dmp.diff_xIndex(self._diffs, start)
+        expected_end = self._dmp.diff_xIndex(self._diffs, end)
+        if self.new[expected:expected_end] == quote:
+            outcome = (
+                Outcome.UNCHANGED if (expected, expected_end) == (start, end) else Outcome.MOVED
+            )
+            return Reanchored(outcome, expected, expected_end, quote)
+        # Where the revision put the span's text comes first, matched exactly, tolerantly, then
+        # fuzzily; elsewhere (a moved paragraph), only a match that brings the span's context.
+        here = Match(expected, max(expected_end, expected + 1), exact=False)
+        exact, tolerant = list(_exact(self.new, quote)), list(_tolerant(self.new, quote))
+        for outcome, matches in ((Outcome.MOVED, exact), (Outcome.CHANGED_QUOTE, tolerant)):
+            close = [m for m in matches if _overlap(m, here)]
+            if close:
+                return self._best(start, end, close, outcome)
+        fuzzy = self._fuzzy(start, end, here)
+        if fuzzy.outcome is not Outcome.LOST:
+            return fuzzy
+        for outcome, matches in ((Outcome.MOVED, exact), (Outcome.CHANGED_QUOTE, tolerant)):
+            far = [m for m in matches if self._context(start, end, m) >= FAR_CONTEXT]
+            if far:
+                return self._best(start, end, far, outcome)
+        return fuzzy
+
+    def _context(self, start: int, end: int, match: Match) -> int:
+        """How many of the span's 2 x 32 characters of context the candidate shares."""
+        before = self.old[max(0, start - CONTEXT) : start]
+        after = self.old[end : end + CONTEXT]
+        new_before = self.new[max(0, match.start - CONTEXT) : match.start]
+        new_after = self.new[match.end : match.end + CONTEXT]
+        return _common_suffix(before, new_before) + _common_prefix(after, new_after)
+
+    def _best(self, start: int, end: int, matches: list[Match], outcome: Outcome) -> Reanchored:
+        scored = sorted(((self._context(start, end, m), m) for m in matches), key=lambda s: -s[0])
+        if len(scored) > 1 and scored[0][0] == scored[1][0]:
+            places = ", ".join(f"{m.start}-{m.end}" for _, m in scored[:5])
+            return Reanchored(
+                Outcome.AMBIGUOUS, detail=f"found at {places} with equally good context"
+            )
+        best = scored[0][1]
+        if outcome is Outcome.MOVED and (best.start, best.end) == (start, end):
+            outcome = Outcome.UNCHANGED
+        return Reanchored(outcome, best.start, best.end, self.new[best.start : best.end])
+
+    def _fuzzy(self, start: int, end: int, here: Match) -> Reanchored:
+        """The quote with at most 10% of it edited, overlapping where the revision put it, and
+        on word boundaries wherever the old span was."""
+        lost = Reanchored(Outcome.LOST, detail="the quote is no longer in the text")
+        quote = self.old[start:end]
+        budget = int(len(quote) * FUZZY_SHARE)
+        if budget == 0:
+            return lost
+        offset = max(0, here.start - len(quote) - CONTEXT)
+        region = self.new[offset : min(len(self.new), here.end + len(quote) + CONTEXT)]
+        self._dmp.Match_Threshold = FUZZY_SHARE * 2
+        self._dmp.Match_Distance = max(1000, len(region))
+        found = self._dmp.match_main(region, quote, here.start - offset)
+        if found == -1:
+            return lost
+        alignment = self._dmp.diff_main(quote, region[found : found + len(quote) + budget])
+        # Where the quote's last character went (its end would take in text inserted after it).
+        match = Match(
+            offset + found,
+            offset + found + self._dmp.diff_xIndex(alignment, len(quote) - 1) + 1,
+            exact=False,
+        )
+        new_quote = self.new[match.start : match.end]
+        edits = self._dmp.diff_levenshtein(self._dmp.diff_main(quote, new_quote))
+        cuts = any(
+            inside_word(self.new, new) and not inside_word(self.old, old)
+            for old, new in ((start, match.start), (end, match.end))
+        )
+        if edits > budget or cuts or not _overlap(match, here) or new_quote != new_quote.strip():
+            return lost
+        return Reanchored(
+            Outcome.CHANGED_QUOTE, match.start, match.end, new_quote, f"{edits} characters edited"
+        )
+
+
+def _overlap(a: Match, b: Match) -> bool:
+    return a.start < b.end and a.end > b.start
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])

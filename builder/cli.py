@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         _release_command,
         _publish_command,
         _add_source_command,
+        _reanchor_command,
     ):
         add(commands)
     return parser
@@ -340,6 +341,38 @@ def _add_source_command(commands: Subcommands) -> None:
     command.add_argument("--url", help="the address of the original")
     command.add_argument("--rights", help="who holds the rights, and the terms of reuse")
     command.set_defaults(run=_add_source)
+
+
+def _reanchor_command(commands: Subcommands) -> None:
+    command = commands.add_parser(
+        "reanchor",
+        help="replace a source's text and re-locate every span into it",
+        description="Replace the text of SOURCE_ID with NEW_TEXT_FILE (byte for byte), record "
+        "the old sha256 under `revisions`, and find every span into the source again: by where "
+        "the revision moved it, then by its quote and context, then tolerantly (whitespace, "
+        "look-alike letters), then fuzzily (at most 10%% of the quote edited). Reports each "
+        "span as unchanged, moved, changed-quote, ambiguous or lost. Ambiguous and lost spans "
+        "are left as they were, for `claims validate` to point at; they make the exit code 1.",
+    )
+    _add_root(command)
+    command.add_argument("source_id", metavar="SOURCE_ID")
+    command.add_argument("new_text", type=Path, metavar="NEW_TEXT_FILE")
+    command.add_argument("--dry-run", action="store_true", help="report only, change nothing")
+    command.add_argument(
+        "--reason",
+        default="text revised",
+        help="why the text changed, for the source's revisions list",
+    )
+    command.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the revision's date (default: today, in UTC)",
+    )
+    command.add_argument(
+        "--format", choices=["text", "json"], default="text", help="how to print the report"
+    )
+    command.set_defaults(run=_reanchor)
 
 
 def _add_root(parser: argparse.ArgumentParser) -> None:
@@ -613,3 +646,36 @@ def _written(root: Path, paths: list[Path]) -> None:
             file=sys.stderr,
         )
         sys.stderr.write(report.as_text(result.problems))
+
+
+def _reanchor(args: argparse.Namespace) -> int:
+    from builder import reanchor
+
+    root: Path = args.root
+    require_repository(root)
+    try:
+        new_text = args.new_text.read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read {args.new_text}: {error.strerror}") from error
+    try:
+        plan = reanchor.plan(
+            root,
+            args.source_id,
+            new_text,
+            reason=args.reason,
+            today=args.date or dates.today(),
+        )
+        render = reanchor.as_json if args.format == "json" else reanchor.as_text
+        sys.stdout.write(render(plan.spans))
+        if not args.dry_run:
+            reanchor.apply(plan)
+    except reanchor.ReanchorError as error:
+        print(f"claims: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    if not plan.settled:
+        print(
+            "claims: some spans are ambiguous or lost and were left as they were; "
+            "`claims validate` shows each",
+            file=sys.stderr,
+        )
+    return EXIT_OK if plan.settled else EXIT_INVALID

@@ -1,0 +1,246 @@
+"""`claims reanchor`: every span follows its words into a revised source, or is reported
+ambiguous or lost and left alone; never put where its words are not."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from builder.anchoring import Outcome, Reanchorer
+from builder.loader import Document, load_file
+from tests.conftest import Run
+
+# Words rather than arbitrary characters: a text of "aaaa" has no one right place for "aa".
+WORD = st.sampled_from(
+    [
+        "Kazakhstan",
+        "rights",
+        "the",
+        "prisoners",
+        "în",
+        "deținuți",
+        "\u0421laus",
+        "👍🏽",
+        "e\u0301",
+        "12\u00a0March",
+        "2018",
+        "of,",
+        "law",
+        "reform",
+        "EU",
+    ]
+)
+
+
+@st.composite
+def span_and_text(draw: st.DrawFn) -> tuple[str, int, int]:
+    """A text of words, and a span from the start of one word to the end of a later one."""
+    words = draw(st.lists(WORD, min_size=8, max_size=60))
+    first = draw(st.integers(0, len(words) - 2))
+    last = draw(st.integers(first + 1, len(words) - 1))
+    start = len(" ".join(words[:first])) + (1 if first else 0)
+    end = len(" ".join(words[: last + 1]))
+    return " ".join(words), start, end
+
+
+@settings(max_examples=300, deadline=None)
+@given(span_and_text(), st.data())
+def test_edits_outside_a_span_keep_it_with_the_right_offsets(
+    case: tuple[str, int, int], data: st.DataObject
+) -> None:
+    text, start, end = case
+    quote = text[start:end]
+    where = data.draw(st.sampled_from(["before", "after"]))
+    inserted = data.draw(st.text(min_size=1, max_size=20))
+    deleted = data.draw(st.integers(0, 10))
+    if where == "before":
+        cut = data.draw(st.integers(0, start))
+        gone = min(deleted, start - cut)
+        new = text[:cut] + inserted + text[cut + gone :]
+        truth = start - gone + len(inserted)
+    else:
+        cut = data.draw(st.integers(end, len(text)))
+        new = text[:cut] + inserted + text[cut + deleted :]
+        truth = start
+    found = Reanchorer(text, new).find(start, end)
+    assert found.outcome in (Outcome.UNCHANGED, Outcome.MOVED), found
+    assert found.quote == quote
+    assert new[found.start : found.end] == quote
+    if new.count(quote) == 1:
+        assert (found.start, found.end) == (truth, truth + len(quote))
+
+
+@settings(max_examples=300, deadline=None)
+@given(span_and_text(), st.data())
+def test_an_edit_inside_a_span_re_anchors_it_there_or_reports_it(
+    case: tuple[str, int, int], data: st.DataObject
+) -> None:
+    text, start, end = case
+    cut = data.draw(st.integers(start, end - 1))
+    gone = data.draw(st.integers(0, end - cut))
+    inserted = data.draw(st.text(max_size=8))
+    assume(gone or inserted)
+    new = text[:cut] + inserted + text[cut + gone :]
+    truth = (start, end - gone + len(inserted))  # where the span's words now are
+    found = Reanchorer(text, new).find(start, end)
+    if found.outcome in (Outcome.LOST, Outcome.AMBIGUOUS):
+        return
+    assert found.start is not None and found.end is not None
+    assert found.quote == new[found.start : found.end]
+    overlaps = found.start < truth[1] and found.end > truth[0]
+    same_words = new.count(text[start:end]) > 0 and found.quote == text[start:end]
+    assert overlaps or same_words, (found, truth)
+
+
+def _source(repo: Path, source_id: str) -> Path:
+    return repo / "claims" / "sources" / f"{source_id}.txt"
+
+
+def _revise(
+    repo: Path, tmp_path: Path, source_id: str, old: str, new: str, *, count: int = -1
+) -> Path:
+    text = _source(repo, source_id).read_bytes().decode("utf-8")
+    assert old in text
+    revised = tmp_path / f"{source_id}-revised.txt"
+    revised.write_bytes(text.replace(old, new, count).encode("utf-8"))
+    return revised
+
+
+def _report(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
+    report: list[dict[str, Any]] = json.loads(result.stdout)
+    return report
+
+
+def test_a_corrected_look_alike_letter_changes_only_the_quote_that_holds_it(
+    repo: Path, tmp_path: Path, claims: Run
+) -> None:
+    revised = _revise(repo, tmp_path, "elkz-2023-03-11", "\u0421laus", "Claus")
+    result = claims("reanchor", "--root", repo, "elkz-2023-03-11", revised, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = _report(result)
+    assert any("\u0421" in span["old"]["quote"] for span in report)
+    for span in report:
+        old, new = span["old"], span["new"]
+        assert isinstance(old, dict) and isinstance(new, dict)
+        assert (new["start"], new["end"]) == (old["start"], old["end"])
+        assert new["quote"] == str(old["quote"]).replace("\u0421", "C")
+        expected = "changed-quote" if "\u0421" in str(old["quote"]) else "unchanged"
+        assert span["outcome"] == expected
+    assert _source(repo, "elkz-2023-03-11").read_bytes() == revised.read_bytes()
+    assert claims("validate", "--root", repo, "--strict").returncode == 0
+
+
+def test_removed_lines_at_the_top_move_every_span(repo: Path, tmp_path: Path, claims: Run) -> None:
+    text = _source(repo, "elkz-2023-03-11").read_bytes().decode("utf-8")
+    top = "".join(text.splitlines(keepends=True)[:3])
+    assert top == "498.34\n519.72\n4.85\n"
+    revised = _revise(repo, tmp_path, "elkz-2023-03-11", top, "", count=1)
+    result = claims(
+        "reanchor",
+        "--root",
+        repo,
+        "elkz-2023-03-11",
+        revised,
+        "--format",
+        "json",
+        "--reason",
+        "exchange-rate lines removed",
+        "--date",
+        "2026-11-22",
+    )
+    assert result.returncode == 0, result.stderr
+    report = _report(result)
+    assert report and {span["outcome"] for span in report} == {"moved"}
+    assert all(s["new"]["start"] == s["old"]["start"] - len(top) for s in report)
+    assert claims("validate", "--root", repo, "--strict").returncode == 0
+    metadata = load_file(repo / "claims/sources/elkz-2023-03-11.yaml", "m")
+    assert isinstance(metadata, Document)
+    assert metadata.data["revisions"] == [
+        {
+            "date": "2026-11-22",
+            "sha256": "942583e4435a28f90723b6997393fa9d3eedb6397e28fa11753951dda3adc199",
+            "reason": "exchange-rate lines removed",
+        }
+    ]
+
+
+def test_no_break_spaces_turned_into_spaces_keep_offsets_and_change_quotes(
+    repo: Path, tmp_path: Path, claims: Run
+) -> None:
+    revised = _revise(repo, tmp_path, "europarl-2022-08", "\u00a0", " ")
+    result = claims("reanchor", "--root", repo, "europarl-2022-08", revised, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    for span in _report(result):
+        old, new = span["old"], span["new"]
+        assert isinstance(old, dict) and isinstance(new, dict)
+        assert (new["start"], new["end"]) == (old["start"], old["end"])
+        assert new["quote"] == str(old["quote"]).replace("\u00a0", " ")
+        expected = "changed-quote" if "\u00a0" in str(old["quote"]) else "unchanged"
+        assert span["outcome"] == expected
+    assert claims("validate", "--root", repo, "--strict").returncode == 0
+
+
+def test_a_deleted_quoted_sentence_is_lost_and_its_record_left_untouched(
+    repo: Path, tmp_path: Path, claims: Run
+) -> None:
+    record = next((repo / "claims" / "records").rglob("neukirch-met-ombudsman-2023.yaml"))
+    before = record.read_bytes()
+    data = load_file(record, "r")
+    assert isinstance(data, Document)
+    quote = data.data["appearances"][0]["quote"]
+    text = _source(repo, "elkz-2023-03-11").read_bytes().decode("utf-8")
+    sentence_start = text.rfind("\n", 0, text.index(quote)) + 1
+    sentence_end = text.index("\n", text.index(quote))
+    revised = _revise(repo, tmp_path, "elkz-2023-03-11", text[sentence_start:sentence_end], "")
+    result = claims("reanchor", "--root", repo, "elkz-2023-03-11", revised)
+    assert result.returncode == 1
+    assert "lost          claims/records/2023/neukirch-met-ombudsman-2023.yaml appearances[0]" in (
+        result.stdout
+    )
+    assert "ambiguous or lost" in result.stderr
+    assert record.read_bytes() == before
+    validated = claims("validate", "--root", repo, "--format", "json")
+    assert validated.returncode == 1
+    assert any(p["file"].endswith("neukirch-met-ombudsman-2023.yaml") for p in _report(validated))
+
+
+def test_dry_run_reports_and_changes_nothing(repo: Path, tmp_path: Path, claims: Run) -> None:
+    revised = _revise(repo, tmp_path, "elkz-2023-03-11", "498.34\n", "", count=1)
+    before = {p: p.read_bytes() for p in (repo / "claims").rglob("*") if p.is_file()}
+    result = claims("reanchor", "--root", repo, "elkz-2023-03-11", revised, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "moved" in result.stdout
+    assert {p: p.read_bytes() for p in (repo / "claims").rglob("*") if p.is_file()} == before
+
+
+def test_reanchor_refuses_an_invalid_start_and_a_text_that_is_not_utf8(
+    repo: Path, tmp_path: Path, claims: Run
+) -> None:
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("caf\xe9".encode("latin-1"))
+    result = claims("reanchor", "--root", repo, "elkz-2023-03-11", latin)
+    assert result.returncode == 1
+    assert "not UTF-8" in result.stderr
+    text = _source(repo, "elkz-2023-03-11")
+    text.write_bytes(text.read_bytes() + b"tampered")
+    refused = claims("reanchor", "--root", repo, "elkz-2023-03-11", text)
+    assert refused.returncode == 1
+    assert "must be valid before re-anchoring" in refused.stderr and "A003" in refused.stderr
+    unknown = claims("reanchor", "--root", repo, "no-such-source", latin)
+    assert unknown.returncode == 1 and "no source 'no-such-source'" in unknown.stderr
+
+
+@pytest.mark.parametrize("source_id", ["kazinform-2021-02-13", "kz-mission-eu-2018-08"])
+def test_an_unchanged_text_leaves_every_span_unchanged(
+    repo: Path, tmp_path: Path, claims: Run, source_id: str
+) -> None:
+    copy = tmp_path / "same.txt"
+    copy.write_bytes(_source(repo, source_id).read_bytes())
+    result = claims("reanchor", "--root", repo, source_id, copy, "--dry-run", "--format", "json")
+    assert {span["outcome"] for span in _report(result)} == {"unchanged"}
