@@ -94,6 +94,7 @@ def _validate_command(commands: Subcommands) -> None:
         help="how to print problems (default: text)",
     )
     command.add_argument("--strict", action="store_true", help="fail on warnings too")
+    _add_jobs(command)
     command.add_argument(
         "--changed-since",
         metavar="REF",
@@ -245,6 +246,7 @@ def _build_command(commands: Subcommands) -> None:
     command.add_argument(
         "--out", type=Path, metavar="DIR", help="where to write (default: ROOT/dist)"
     )
+    _add_jobs(command)
     command.set_defaults(run=_build)
 
 
@@ -375,6 +377,16 @@ def _reanchor_command(commands: Subcommands) -> None:
     command.set_defaults(run=_reanchor)
 
 
+def _add_jobs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="check records in N processes (default: one per core)",
+    )
+
+
 def _add_root(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--root",
@@ -398,7 +410,7 @@ def _validate(args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from error
     elif args.paths:
         only = _selection(root, args.paths)
-    result = validate(root, only=only)
+    result = validate(root, only=only, jobs=args.jobs)
     sys.stdout.write(report.FORMATS[args.format](result.problems))
     line = report.summary(len(result.files), result.errors, result.warnings)
     (sys.stderr if args.format == "json" else sys.stdout).write(line)
@@ -532,7 +544,7 @@ def _build(args: argparse.Namespace) -> int:
 
     root: Path = args.root
     require_repository(root)
-    result = validate(root)
+    result = validate(root, jobs=args.jobs)
     sys.stderr.write(report.as_text(result.problems))
     if not result.success():
         sys.stderr.write(report.summary(len(result.files), result.errors, result.warnings))
@@ -679,3 +691,9 @@ def _reanchor(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK if plan.settled else EXIT_INVALID
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return int(value)

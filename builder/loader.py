@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 import yaml
+from yaml.cyaml import CParser  # type: ignore[attr-defined]
 
 from builder.problems import Problem
 
@@ -41,18 +42,43 @@ class Position:
 
 @attrs.frozen
 class Document:
-    """A parsed YAML file: its data, and where each value and key was written."""
+    """A parsed YAML file: its data, and where each value and key was written.
+
+    Most files are valid, and nobody asks where their values are: the positions are worked
+    out from the text the first time a problem needs one.
+    """
 
     path: str
     data: dict[str, Any]
-    values: dict[Pointer, Position] = attrs.field(repr=False)
-    keys: dict[Pointer, Position] = attrs.field(repr=False)
+    # Where to read the text again when a position is asked for: the text itself, or for a
+    # file, the file (100,000 records need not keep their texts in memory).
+    text: str | Path = attrs.field(repr=False, eq=False)
+    _places: list[tuple[dict[Pointer, Position], dict[Pointer, Position]]] = attrs.field(
+        factory=list, repr=False, eq=False, alias="places"
+    )
+
+    @property
+    def values(self) -> dict[Pointer, Position]:
+        return self._located()[0]
+
+    @property
+    def keys(self) -> dict[Pointer, Position]:
+        return self._located()[1]
+
+    def _located(self) -> tuple[dict[Pointer, Position], dict[Pointer, Position]]:
+        if not self._places:
+            text = self.text if isinstance(self.text, str) else self.text.read_text("utf-8")
+            builder = _DocumentBuilder(self.path)
+            builder.consume(yaml.parse(text, Loader=yaml.CSafeLoader))
+            self._places.append((builder.values, builder.keys))
+        return self._places[0]
 
     def position(self, pointer: Pointer) -> Position:
         """Where the value at `pointer` is, or the nearest enclosing value that exists."""
-        while pointer not in self.values:
+        values = self.values
+        while pointer not in values:
             pointer = pointer[:-1]
-        return self.values[pointer]
+        return values[pointer]
 
     def key_position(self, pointer: Pointer) -> Position:
         """Where the key naming the value at `pointer` is (the value itself for list items)."""
@@ -100,12 +126,28 @@ def load_file(path: Path, display_path: str) -> Loaded:
             "L001",
             f"byte 0x{raw[error.start]:02x} is not valid UTF-8; save the file as UTF-8",
         )
-    return parse_text(text, display_path)
+    loaded = parse_text(text, display_path)
+    if isinstance(loaded, Document) and not loaded._places:
+        return attrs.evolve(loaded, text=path)
+    return loaded
 
 
 def parse_text(text: str, display_path: str) -> Loaded:
-    """Parse YAML text into a `Document`, or the reasons it is not one."""
-    builder = _DocumentBuilder(display_path)
+    """Parse YAML text into a `Document`, or the reasons it is not one.
+
+    A file with nothing unusual (no anchor, alias, tag or directive character, one mapping,
+    no duplicate or complex key) is read by libyaml's C loader, typed the same way; any other
+    goes through the event stream, which finds and places each of its problems.
+    """
+    data = _plain_data(text)
+    if data is not None:
+        return Document(display_path, data, text)
+    return parse_events(text, display_path)
+
+
+def parse_events(text: str, display_path: str) -> Loaded:
+    """Parse YAML text from libyaml's event stream, placing every value and every problem."""
+    builder = _DocumentBuilder(display_path, text)
     try:
         builder.consume(yaml.parse(text, Loader=yaml.CSafeLoader))
     except yaml.MarkedYAMLError as error:
@@ -142,6 +184,7 @@ class _DocumentBuilder:
     """Turns libyaml events into plain data, recording positions and problems."""
 
     path: str
+    text: str = ""
     problems: list[Problem] = attrs.Factory(list)
     values: dict[Pointer, Position] = attrs.Factory(dict)
     keys: dict[Pointer, Position] = attrs.Factory(dict)
@@ -187,7 +230,7 @@ class _DocumentBuilder:
                 )
         if self.problems:
             return ParseFailure(self.path, tuple(self.problems))
-        return Document(self.path, self.root, self.values, self.keys)
+        return Document(self.path, self.root, self.text, places=[(self.values, self.keys)])
 
     def _node(self, event: yaml.NodeEvent) -> None:
         mark = _position(event)
@@ -305,6 +348,61 @@ def resolve_plain(text: str) -> Any:
     if _CORE_NAN.fullmatch(text):
         return float("nan")
     return text
+
+
+# Characters that only anchors, aliases, tags and directives need; a file with none of them can
+# take the C loader's fast path. (In a quoted value they merely send the file the slow way.)
+_UNUSUAL = re.compile(r"[&*!%]|^(---|\.\.\.)", re.MULTILINE)
+
+
+class _UnusualError(Exception):
+    """The fast path met something only the event stream reports properly."""
+
+
+class _PlainConstructor(yaml.constructor.SafeConstructor):
+    """Plain scalars typed as YAML 1.2's core schema, keys as written, duplicates refused."""
+
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> Any:
+        value = node.value
+        return resolve_plain(value) if node.style in (None, "") else value
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value in mapping:
+                raise _UnusualError
+            mapping[key_node.value] = self.construct_object(value_node, deep=True)
+        return mapping
+
+
+for _tag, _construct in (
+    ("tag:yaml.org,2002:str", _PlainConstructor.construct_yaml_str),
+    ("tag:yaml.org,2002:map", _PlainConstructor.construct_mapping),
+):
+    _PlainConstructor.add_constructor(_tag, _construct)  # type: ignore[type-var]
+
+
+class _PlainLoader(CParser, _PlainConstructor, yaml.resolver.BaseResolver):
+    """libyaml's parser; no implicit types, so every scalar reaches `construct_yaml_str`."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        _PlainConstructor.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)
+
+
+def _plain_data(text: str) -> dict[str, Any] | None:
+    """The data of an ordinary file, read fast; None if it needs the careful reading."""
+    if _UNUSUAL.search(text):
+        return None
+    loader = _PlainLoader(text)
+    try:
+        data = loader.get_single_data()
+    except (yaml.YAMLError, _UnusualError):
+        return None
+    finally:
+        loader.dispose()
+    return data if isinstance(data, dict) and data else None
 
 
 def _position(event: yaml.Event) -> Position:

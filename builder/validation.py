@@ -43,11 +43,15 @@ class Result:
 
 
 def validate(
-    root: Path, today: datetime.date | None = None, only: Selection | None = None
+    root: Path,
+    today: datetime.date | None = None,
+    only: Selection | None = None,
+    jobs: int = 1,
 ) -> Result:
     """Check the repository at `root` against the schemas and its own sources; with `only`,
-    check just the selected files (against the whole repository) and report on them."""
-    read = read_repository(root, only)
+    check just the selected files (against the whole repository) and report on them; with
+    `jobs`, read the records in that many processes."""
+    read = read_repository(root, only, jobs)
     problems = [*read.problems, *check_repository(read.repository, today or dates.today())]
     result = Result(tuple(sorted(set(problems))), read.files, read.repository)
     return result if only is None else result.restricted_to(only)

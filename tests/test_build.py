@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -284,16 +285,16 @@ def test_a_build_that_fails_half_way_leaves_the_previous_output_intact(
 
 KILLED_BUILD = """
 import sys, time
-import builder.build
+from builder.build.parquet import SplitWriter
 from builder.cli import main
 
-real = builder.build.write_split
-def slow(*args, **kwargs):
-    written = real(*args, **kwargs)
+real = SplitWriter.close
+def slow(self):
+    written = real(self)
     print("shard written", flush=True)
     time.sleep(60)
     return written
-builder.build.write_split = slow
+SplitWriter.close = slow
 sys.exit(main(["build", "--root", sys.argv[1], "--out", sys.argv[2]]))
 """
 
@@ -335,3 +336,28 @@ def test_an_output_displaced_by_a_crash_between_renames_is_put_back(
         _build(MINI, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["1.2.3"]
     assert _tree(tmp_path / "1.2.3") == before
+
+
+def test_large_splits_are_written_in_batches_over_several_shards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("builder.build.parquet.SHARD_ROWS", 3)
+    monkeypatch.setattr("builder.build.parquet.BATCH_ROWS", 2)
+    many = tmp_path / "repo"
+    shutil.copytree(MINI / "claims", many / "claims")
+    dataset = many / "claims" / "dataset.yaml"
+    dataset.write_text(dataset.read_text(encoding="utf-8").replace("  test: 1\n", ""))
+    records = many / "claims" / "records" / "2024"
+    template = (records / "cafe-talks-continue-2024.yaml").read_text(encoding="utf-8")
+    for number in range(3):
+        claim_id = f"cafe-talks-copy-{number}-2024"
+        text = template.replace("id: cafe-talks-continue-2024", f"id: {claim_id}")
+        (records / f"{claim_id}.yaml").write_text(text, encoding="utf-8")
+    folder = _build(many, tmp_path / "dist")
+    assert sorted(p.name for p in (folder / "claims").iterdir()) == [
+        "train-00000-of-00003.parquet",
+        "train-00001-of-00003.parquet",
+        "train-00002-of-00003.parquet",
+    ]
+    ids = _load(folder, "claims")["train"]["id"]
+    assert ids == sorted(c.id for c in validate(many).repository.claims)

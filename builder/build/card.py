@@ -8,9 +8,10 @@ from CHANGELOG.md; nothing here depends on the clock or the output path.
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+import attrs
 from datasets import ClassLabel, LargeList, List, Value
 from datasets.info import DatasetInfo, DatasetInfosDict
 from datasets.splits import SplitDict, SplitInfo
@@ -27,12 +28,37 @@ from builder.model import DatasetInfo as Metadata
 from builder.schemas import load_schemas
 
 BASE_TAGS = ("fact-checking", "claim-verification")
+
+
+@attrs.define
+class Stats:
+    """What the card says about the claims, counted as the rows stream past."""
+
+    claims: int = 0
+    reviewed: int = 0
+    verdicts: collections.Counter[str] = attrs.Factory(collections.Counter)
+    topics: collections.Counter[str] = attrs.Factory(collections.Counter)
+    sources: collections.Counter[str] = attrs.Factory(collections.Counter)
+    years: collections.Counter[str] = attrs.Factory(collections.Counter)
+    languages: collections.Counter[str] = attrs.Factory(collections.Counter)
+
+    def add(self, claim: Row) -> None:
+        self.claims += 1
+        reviewed = claim["verdict"] != -1
+        self.reviewed += reviewed
+        self.verdicts[claim["verdict"] if reviewed else "not reviewed"] += 1
+        self.topics.update(claim["topics"])
+        self.sources.update({a["source"] for a in claim["appearances"]})
+        self.years[claim["claim_date"][:4]] += 1
+        self.languages.update(a["language"] for a in claim["appearances"])
+
+
 _SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"))
 
 
 def render_card(
     repository: Repository,
-    claims: list[Row],
+    claims: Stats,
     written: Mapping[str, list[SplitFiles]],
     changelog: list[Entry],
 ) -> str:
@@ -54,17 +80,16 @@ def render_card(
     )
 
 
-def languages(repository: Repository, claims: Iterable[Row]) -> list[str]:
+def languages(repository: Repository, claims: Stats) -> list[str]:
     """Every language of a source or of a quote, sorted."""
     found = {tag for source in repository.sources.values() for tag in source.languages}
-    found |= {a["language"] for claim in claims for a in claim["appearances"]}
-    return sorted(found)
+    return sorted(found | set(claims.languages))
 
 
 def _header(
     repository: Repository,
     metadata: Metadata,
-    claims: list[Row],
+    claims: Stats,
     written: Mapping[str, list[SplitFiles]],
 ) -> str:
     tags = list(dict.fromkeys([*BASE_TAGS, *metadata.tags]))
@@ -74,7 +99,7 @@ def _header(
         license=metadata.license,
         language=tongues,
         multilinguality="multilingual" if len(tongues) > 1 else "monolingual",
-        size_categories=next((name for limit, name in _SIZES if len(claims) < limit), "n>1M"),
+        size_categories=next((name for limit, name in _SIZES if claims.claims < limit), "n>1M"),
         task_categories=["text-classification"],
         task_ids=["fact-checking"],
         annotations_creators=["expert-generated"],
@@ -115,12 +140,12 @@ def _info(config: str, splits: list[SplitFiles]) -> DatasetInfo:
     )
 
 
-def _introduction(metadata: Metadata, repository: Repository, claims: list[Row]) -> str:
-    reviewed = sum(1 for claim in claims if claim["verdict"] != -1)
+def _introduction(metadata: Metadata, repository: Repository, claims: Stats) -> str:
+    reviewed = claims.reviewed
     curators = ", ".join(metadata.curators) or "its curators"
     return (
         f"# {metadata.pretty_name}\n\n{metadata.description}\n\n"
-        f"Version {metadata.version}: {len(claims)} claims from {len(repository.sources)} source "
+        f"Version {metadata.version}: {claims.claims} claims from {len(repository.sources)} source "
         f"documents, {reviewed} of them reviewed. Licence: `{metadata.license}`. "
         f"Curated by {curators}.\n\n"
         "Every claim points by character offsets to the exact place in a source document where "
@@ -225,28 +250,21 @@ def _type_name(feature: Any) -> str:
 
 
 def _statistics(
-    repository: Repository, claims: list[Row], written: Mapping[str, list[SplitFiles]]
+    repository: Repository, claims: Stats, written: Mapping[str, list[SplitFiles]]
 ) -> str:
-    verdicts = collections.Counter(
-        c["verdict"] if c["verdict"] != -1 else "not reviewed" for c in claims
-    )
-    topics = collections.Counter(t for c in claims for t in c["topics"])
-    sources = collections.Counter(
-        s for c in claims for s in dict.fromkeys(a["source"] for a in c["appearances"])
-    )
-    years = collections.Counter(c["claim_date"][:4] for c in claims)
-    quote_languages = collections.Counter(a["language"] for c in claims for a in c["appearances"])
     evidence = sum(split.num_examples for split in written.get("evidence", ()))
     verdict_order = [*VERDICTS, "not reviewed"]
     return "\n\n".join(
         [
-            f"## Statistics\n\n{len(claims)} claims, {len(repository.sources)} sources, "
+            f"## Statistics\n\n{claims.claims} claims, {len(repository.sources)} sources, "
             f"{evidence} evidence spans.",
-            _count_table("verdict", {v: verdicts[v] for v in verdict_order}),
-            _count_table("topic", dict(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0])))),
-            _count_table("source (claims appearing in it)", dict(sorted(sources.items()))),
-            _count_table("year of the claim", dict(sorted(years.items()))),
-            _count_table("language of the quote", dict(sorted(quote_languages.items()))),
+            _count_table("verdict", {v: claims.verdicts[v] for v in verdict_order}),
+            _count_table(
+                "topic", dict(sorted(claims.topics.items(), key=lambda kv: (-kv[1], kv[0])))
+            ),
+            _count_table("source (claims appearing in it)", dict(sorted(claims.sources.items()))),
+            _count_table("year of the claim", dict(sorted(claims.years.items()))),
+            _count_table("language of the quote", dict(sorted(claims.languages.items()))),
         ]
     )
 

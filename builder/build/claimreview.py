@@ -17,7 +17,6 @@ Not-enough-evidence sits at the midpoint with conflicting: neither shown true no
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
 from builder.build.rows import Row
@@ -32,13 +31,9 @@ RATINGS = {
 WORST, BEST = 1, 3
 
 
-def render_claimreviews(repository: Repository, claims: Iterable[Row]) -> str:
-    lines = [
-        json.dumps(claim_review(repository, claim), ensure_ascii=False, sort_keys=True)
-        for claim in claims
-        if claim["verdict"] != -1
-    ]
-    return "".join(f"{line}\n" for line in lines)
+def claim_review_line(repository: Repository, claim: Row) -> str:
+    """One line of claimreview.jsonl, for a reviewed claim."""
+    return json.dumps(claim_review(repository, claim), ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def claim_review(repository: Repository, claim: Row) -> dict[str, Any]:

@@ -1,12 +1,12 @@
-"""Parquet shards of one config, written with pyarrow from the config's `Features`.
+"""Parquet shards of one config and split, written with pyarrow from the config's `Features`.
 
-Shards are named as the Hub names them (`claims/train-00000-of-00001.parquet`), and carry the
-features in their schema metadata.
+Rows stream in and are written in record batches, so memory stays bounded however many rows
+there are. Shards are named as the Hub names them (`claims/train-00000-of-00001.parquet`) and
+carry the features in their schema metadata.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -17,6 +17,7 @@ from datasets import Features
 from builder.build.rows import Row
 
 SHARD_ROWS = 100_000
+BATCH_ROWS = 5_000
 
 
 @attrs.frozen
@@ -31,25 +32,43 @@ class SplitFiles:
     file_bytes: int
 
 
-def write_split(
-    out: Path, config: str, split: str, rows: list[Row], features: Features
-) -> SplitFiles:
-    """Write `rows` as `SHARD_ROWS`-row shards; an empty split still gets one (empty) shard,
-    so that every split declared in the card loads."""
-    schema = features.arrow_schema
-    chunks = [rows[i : i + SHARD_ROWS] for i in range(0, len(rows), SHARD_ROWS)] or [[]]
-    paths = []
-    num_bytes = file_bytes = 0
-    (out / config).mkdir(parents=True, exist_ok=True)
-    for index, chunk in enumerate(chunks):
-        table = pa.Table.from_pylist(_encoded(chunk, features), schema=schema)
-        relative = f"{config}/{split}-{index:05d}-of-{len(chunks):05d}.parquet"
-        pq.write_table(table, out / relative, compression="zstd")
-        paths.append(relative)
-        num_bytes += table.nbytes
-        file_bytes += (out / relative).stat().st_size
-    return SplitFiles(split, tuple(paths), len(rows), num_bytes, file_bytes)
+class SplitWriter:
+    """Writes the rows of one split, announced by count so that shard names are known."""
 
+    def __init__(self, out: Path, config: str, split: str, rows: int, features: Features) -> None:
+        self._out, self._features, self._schema = out, features, features.arrow_schema
+        shards = -(-rows // SHARD_ROWS)
+        self._paths = [f"{config}/{split}-{i:05d}-of-{shards:05d}.parquet" for i in range(shards)]
+        self._name, self._expected = split, rows
+        self._batch: list[Row] = []
+        self._written = self._num_bytes = 0
+        self._writer: pq.ParquetWriter | None = None
+        (out / config).mkdir(parents=True, exist_ok=True)
 
-def _encoded(rows: Iterable[Row], features: Features) -> list[Row]:
-    return [features.encode_example(row) for row in rows]
+    def add(self, row: Row) -> None:
+        self._batch.append(self._features.encode_example(row))
+        shard_full = (self._written + len(self._batch)) % SHARD_ROWS == 0
+        if len(self._batch) == BATCH_ROWS or shard_full:
+            self._flush()
+
+    def close(self) -> SplitFiles:
+        self._flush()
+        if self._writer is not None:
+            self._writer.close()
+        assert self._written == self._expected, (self._written, self._expected)
+        size = sum((self._out / path).stat().st_size for path in self._paths)
+        return SplitFiles(self._name, tuple(self._paths), self._written, self._num_bytes, size)
+
+    def _flush(self) -> None:
+        if not self._batch:
+            return
+        if self._writer is None or self._written % SHARD_ROWS == 0:
+            if self._writer is not None:
+                self._writer.close()
+            path = self._out / self._paths[self._written // SHARD_ROWS]
+            self._writer = pq.ParquetWriter(path, self._schema, compression="zstd")
+        table = pa.Table.from_pylist(self._batch, schema=self._schema)
+        self._writer.write_table(table)
+        self._written += len(self._batch)
+        self._num_bytes += table.nbytes
+        self._batch = []
