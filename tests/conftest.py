@@ -45,6 +45,33 @@ def bare_repo(repo: Path) -> Path:
     return repo
 
 
+def git(cwd: Path, *args: str) -> str:
+    """Run git with a test identity; its output, stripped."""
+    identity = ["-c", "user.name=Test Curator", "-c", "user.email=curator@example.org"]
+    result = subprocess.run(
+        ["git", *identity, *args], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+@pytest.fixture
+def no_git_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """git as on a fresh CI runner: no user or system configuration, no identity."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+@pytest.fixture
+def history(tmp_path: Path, no_git_config: None) -> Path:
+    """A git repository on main holding the fixture dataset (tests/cases/dataset), committed."""
+    root = tmp_path / "repo"
+    shutil.copytree(CASES / "dataset" / "claims", root / "claims")
+    git(tmp_path, "init", "--quiet", "--initial-branch=main", str(root))
+    git(root, "add", "--all")
+    git(root, "commit", "--quiet", "-m", "The dataset as published")
+    return root
+
+
 @pytest.fixture
 def claims() -> Run:
     """Run the installed `claims` command; returns the finished process (never raises)."""

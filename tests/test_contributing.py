@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import CASES, PROJECT, Run
-from tests.test_versions import git
+from tests.conftest import CASES, PROJECT, Run, git
 
 MINI = CASES / "dataset"
 RECORDS = Path("claims") / "records" / "2024"
@@ -31,19 +29,21 @@ RECEIVED = (
 
 
 @pytest.fixture
-def branch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def branch(history: Path, tmp_path: Path) -> Path:
     """A clone of a claims repository, on a branch off main, as a contributor has it."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    upstream = tmp_path / "upstream"
-    shutil.copytree(MINI / "claims", upstream / "claims")
-    git(tmp_path, "init", "--quiet", "--initial-branch=main", str(upstream))
-    git(upstream, "add", "--all")
-    git(upstream, "commit", "--quiet", "-m", "The dataset as published")
     fork = tmp_path / "fork"
-    git(tmp_path, "clone", "--quiet", str(upstream), str(fork))
+    git(tmp_path, "clone", "--quiet", str(history), str(fork))
     git(fork, "switch", "--quiet", "-c", "new-claims")
     return fork
+
+
+def _add_source(claims: Run, root: Path, text: Path) -> subprocess.CompletedProcess[str]:
+    """`claims add-source` for the received statement, with its metadata."""
+    return claims(
+        "add-source", text, "--root", root, "--id", "mfa-2024-05", "--title",
+        "Statement of 5 May 2024", "--publisher", "Ministry", "--published", "2024-05-05",
+        "--language", "en",
+    )  # fmt: skip
 
 
 def _problems(result: subprocess.CompletedProcess[str]) -> list[tuple[str, str]]:
@@ -129,22 +129,7 @@ def test_add_source_keeps_every_byte_and_pins_it(
 ) -> None:
     received = tmp_path / "statement.txt"
     received.write_bytes(RECEIVED)
-    result = claims(
-        "add-source",
-        received,
-        "--root",
-        bare_repo,
-        "--id",
-        "mfa-2024-05",
-        "--title",
-        "Statement of 5 May 2024",
-        "--publisher",
-        "Ministry",
-        "--published",
-        "2024-05-05",
-        "--language",
-        "en",
-    )
+    result = _add_source(claims, bare_repo, received)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "claims/sources/mfa-2024-05.txt",
@@ -189,22 +174,7 @@ def test_a_new_contributor_adds_a_source_and_a_claim_end_to_end(
     """The CONTRIBUTING.md path, run: add-source, locate, new, fill in, validate, fmt, diff."""
     received = tmp_path / "statement.txt"
     received.write_bytes(RECEIVED)
-    added = claims(
-        "add-source",
-        received,
-        "--root",
-        branch,
-        "--id",
-        "mfa-2024-05",
-        "--title",
-        "Statement of 5 May 2024",
-        "--publisher",
-        "Ministry",
-        "--published",
-        "2024-05-05",
-        "--language",
-        "en",
-    )
+    added = _add_source(claims, branch, received)
     assert added.returncode == 0, added.stderr
     located = claims("locate", "--root", branch, "mfa-2024-05", "Claus Petrov said")
     start = RECEIVED.decode().index("\u0421laus Petrov said")

@@ -22,8 +22,7 @@ from huggingface_hub.hf_api import CommitInfo, GitRefInfo, GitRefs, RepoFile
 
 from builder.build.output import write_checksums
 from builder.publish import Built, PublishError, _blob_id, publish_hub
-from tests.conftest import CASES, CLAIMS_COMMAND, Run
-from tests.test_versions import git
+from tests.conftest import CASES, CLAIMS_COMMAND, Run, git
 
 MINI = CASES / "dataset"
 OWNER, NAME = "test-owner", "mini-claims"
@@ -52,11 +51,9 @@ def versions(tmp_path: Path, claims: Run) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def bare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def bare(tmp_path: Path, no_git_config: None) -> Path:
     """An empty bare repository where a mirror expects a dataset repository, and no git
     identity configured (as on a CI runner)."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     path = tmp_path / "mirrors" / "datasets" / OWNER / NAME
     path.parent.mkdir(parents=True)
     git(tmp_path, "init", "--quiet", "--bare", str(path))

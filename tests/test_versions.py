@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,31 +10,10 @@ import pytest
 
 from builder import changelog
 from builder.loader import load_file
-from tests.conftest import CASES, Run
+from tests.conftest import CASES, Run, git
 
 MINI = CASES / "dataset"
 RECORDS = Path("claims") / "records" / "2024"
-
-
-def git(cwd: Path, *args: str) -> str:
-    identity = ["-c", "user.name=Test Curator", "-c", "user.email=curator@example.org"]
-    result = subprocess.run(
-        ["git", *identity, *args], cwd=cwd, capture_output=True, text=True, check=True
-    )
-    return result.stdout.strip()
-
-
-@pytest.fixture
-def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A git repository holding the fixture data, with no release yet."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    root = tmp_path / "repo"
-    shutil.copytree(MINI / "claims", root / "claims")
-    git(tmp_path, "init", "--quiet", "--initial-branch=main", str(root))
-    git(root, "add", "--all")
-    git(root, "commit", "--quiet", "-m", "Add the claims")
-    return root
 
 
 def _released(root: Path, claims: Run, *args: str) -> subprocess.CompletedProcess[str]:
