@@ -28,15 +28,23 @@ def _careful(text: str) -> loader.Loaded:
     return loader.parse_events(text, "careful.yaml")
 
 
-YAML_FILES = sorted([*PROJECT.joinpath("claims").rglob("*.yaml"), *CASES.rglob("*.yaml")], key=str)
+def _utf8(path: Path) -> bool:
+    """Files that are not UTF-8 are refused before either loader sees them."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+YAML_FILES = sorted(
+    filter(_utf8, [*PROJECT.joinpath("claims").rglob("*.yaml"), *CASES.rglob("*.yaml")]), key=str
+)
 
 
 @pytest.mark.parametrize("path", YAML_FILES, ids=[p.name for p in YAML_FILES])
 def test_the_fast_loader_reads_every_file_as_the_careful_one_does(path: Path) -> None:
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        pytest.skip("not UTF-8: refused before either loader")
+    text = path.read_bytes().decode("utf-8")
     fast = loader._plain_data(text)
     careful = _careful(text)
     if fast is not None:
