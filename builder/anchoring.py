@@ -221,11 +221,15 @@ class Reanchorer:
         # Where the revision put the span's text comes first, matched exactly, tolerantly, then
         # fuzzily; elsewhere (a moved paragraph), only a match that brings the span's context.
         here = Match(expected, max(expected_end, expected + 1), exact=False)
-        exact, tolerant = list(_exact(self.new, quote)), list(_tolerant(self.new, quote))
-        for outcome, matches in ((Outcome.MOVED, exact), (Outcome.CHANGED_QUOTE, tolerant)):
-            close = [m for m in matches if _overlap(m, here)]
-            if close:
-                return self._best(start, end, close, outcome)
+        exact = list(_exact(self.new, quote))
+        close = [m for m in exact if _overlap(m, here)]
+        if close:
+            return self._best(start, end, close, Outcome.MOVED)
+        # The tolerant search folds and scans the whole text: only when no exact match is near.
+        tolerant = list(_tolerant(self.new, quote))
+        close = [m for m in tolerant if _overlap(m, here)]
+        if close:
+            return self._best(start, end, close, Outcome.CHANGED_QUOTE)
         fuzzy = self._fuzzy(start, end, here)
         if fuzzy.outcome is not Outcome.LOST:
             return fuzzy
