@@ -8,20 +8,14 @@ received, since every span's offsets count the characters of the text as stored.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 import attrs
 
-from builder.repository import CLAIMS_DIR
-from builder.schemas import Kind
-from builder.writer import canonical_text
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-class AddSourceError(Exception):
-    """The source cannot be added as asked; the message says why and what to do."""
+from builder.canonical import canonical_text
+from builder.errors import UsageError
+from builder.layout import Kind, Layout
+from builder.writing import FileWrite, write_files
 
 
 @attrs.frozen
@@ -35,34 +29,29 @@ class SourceDraft:
     rights: str | None = None
 
 
-def add_source(root: Path, text_file: Path, draft: SourceDraft) -> tuple[Path, Path]:
-    """Copy `text_file` to claims/sources/<id>.txt and write <id>.yaml; return both paths."""
-    if not SLUG.match(draft.id) or len(draft.id) > 100:
-        raise AddSourceError(
-            f"{draft.id!r} is not a source id: use lowercase letters a-z, digits and single "
-            "hyphens, such as publisher-2024-03"
-        )
+def add_source(layout: Layout, text_file: Path, draft: SourceDraft) -> list[str]:
+    """Copy `text_file` to claims/sources/<id>.txt and write <id>.yaml, both or neither;
+    return their paths from the root."""
+    files = layout.new_source(draft.id)
+    assert files.text is not None and files.metadata is not None
     try:
         raw = text_file.read_bytes()
     except OSError as error:
-        raise AddSourceError(f"cannot read {text_file}: {error.strerror}") from error
+        raise UsageError(f"cannot read {text_file}: {error.strerror}") from error
     if not raw.strip():
-        raise AddSourceError(f"{text_file} is empty")
+        raise UsageError(f"{text_file} is empty")
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise AddSourceError(
+        raise UsageError(
             f"{text_file} is not UTF-8 (byte {error.start} is 0x{raw[error.start]:02x}); "
             "convert it first, for example with iconv -f WINDOWS-1252 -t UTF-8"
         ) from error
-    folder = root / CLAIMS_DIR / "sources"
-    folder.mkdir(parents=True, exist_ok=True)
-    text_path, metadata_path = folder / f"{draft.id}.txt", folder / f"{draft.id}.yaml"
-    for path in (text_path, metadata_path):
-        if path.exists():
-            raise AddSourceError(
-                f"{path.relative_to(root).as_posix()} already exists and is never overwritten; "
-                "choose another --id, or use `claims reanchor` to replace a source's text"
+    for relative in (files.text, files.metadata):
+        if layout.path(relative).exists():
+            raise UsageError(
+                f"{relative} already exists and is never overwritten; choose another --id, "
+                "or use `claims reanchor` to replace a source's text"
             )
     metadata = {
         "id": draft.id,
@@ -74,12 +63,15 @@ def add_source(root: Path, text_file: Path, draft: SourceDraft) -> tuple[Path, P
         **({"url": draft.url} if draft.url else {}),
         **({"rights": draft.rights} if draft.rights else {}),
     }
-    with text_path.open("xb") as stream:  # "x": fail rather than overwrite
-        stream.write(raw)
-    try:
-        with metadata_path.open("x", encoding="utf-8") as stream:
-            stream.write(canonical_text(Kind.SOURCE, metadata))
-    except BaseException:
-        text_path.unlink()  # leave no text without its metadata
-        raise
-    return text_path, metadata_path
+    write_files(
+        [
+            FileWrite(layout.path(files.text), raw, new=True),
+            FileWrite(
+                layout.path(files.metadata),
+                canonical_text(Kind.SOURCE, metadata).encode("utf-8"),
+                new=True,
+            ),
+        ],
+        layout.journal,
+    )
+    return [files.text, files.metadata]

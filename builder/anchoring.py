@@ -130,13 +130,21 @@ def _prototype(char: str) -> str:
     return char
 
 
-def differences(found: str, typed: str) -> list[str]:
-    """Characters of `found` that a tolerant match let pass, named, so a curator sees why."""
-    named = []
-    for char in dict.fromkeys(found):
-        if not char.isascii() and char not in typed:
-            named.append(f"{char!r} U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}")
-    return named
+def differences(found: str, typed: str) -> str:
+    """The characters of `found` that a tolerant match let pass, named, so a curator sees why
+    the match is not exact (empty when none is worth naming)."""
+    return "; ".join(
+        f"{char!r} U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}"
+        for char in dict.fromkeys(found)
+        if not char.isascii() and char not in typed
+    )
+
+
+def not_exact(text: str, match: Match, typed: str) -> str:
+    """Why `match`, found for the `typed` words, is not exact: what the source reads there."""
+    found = text[match.start : match.end]
+    named = differences(found, typed)
+    return f"the source reads {found!r}" + (f" (has {named})" if named else "")
 
 
 class OffsetTable:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import attrs
 
-FILE = "CHANGELOG.md"
 HEADER = (
     "# Changelog\n\n"
     "Every released version of the dataset, newest first. Written by `claims release`; edit the\n"
@@ -27,9 +26,8 @@ class Entry:
     body: str
 
 
-def read(root: Path) -> list[Entry]:
-    """The entries of ROOT/CHANGELOG.md, newest first; none if there is no such file."""
-    path = root / FILE
+def read(path: Path) -> list[Entry]:
+    """The entries of the changelog at `path`, newest first; none if there is no such file."""
     if not path.is_file():
         return []
     return parse(path.read_text(encoding="utf-8"))

@@ -10,15 +10,14 @@ import datetime
 import difflib
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from builder import anchoring, dates
+from builder.layout import RECORDS, SOURCES, TOPICS
 from builder.loader import Document, Pointer
 from builder.model import Repository, Span
 from builder.problems import Problem
-
-Check = Callable[[Repository], Iterator[Problem]]
 
 
 def check_repository(repository: Repository, today: datetime.date) -> Iterator[Problem]:
@@ -39,8 +38,6 @@ def check_ids(repository: Repository) -> Iterator[Problem]:
     origins = [claim.origin for claim in repository.claims]
     origins += [source.origin for source in repository.sources.values()]
     for document in origins:
-        if document is None:
-            continue
         stem = PurePosixPath(document.path).stem
         record_id = document.data["id"]
         if record_id != stem:
@@ -56,8 +53,7 @@ def check_duplicate_ids(repository: Repository) -> Iterator[Problem]:
     """A claim id names one claim: two records with one id would be merged by every user."""
     by_id: dict[str, list[Document]] = defaultdict(list)
     for claim in repository.claims:
-        if claim.origin is not None:
-            by_id[claim.id].append(claim.origin)
+        by_id[claim.id].append(claim.origin)
     for claim_id, documents in by_id.items():
         # Records a partial read left out can only be known by name: their stem is their id.
         unread = repository.unread_claim_files.get(claim_id, ())
@@ -76,7 +72,7 @@ def check_source_texts(repository: Repository) -> Iterator[Problem]:
     """The sha256 pins a source's text: a changed text would silently move every span."""
     for source in repository.sources.values():
         actual = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
-        if actual != source.sha256 and source.origin is not None:
+        if actual != source.sha256:
             yield source.origin.problem(
                 ("sha256",),
                 "A003",
@@ -88,18 +84,8 @@ def check_source_texts(repository: Repository) -> Iterator[Problem]:
 def check_spans(repository: Repository) -> Iterator[Problem]:
     """Every span points at a real source, inside its text, and quotes it exactly."""
     for claim in repository.claims:
-        assert claim.origin is not None
-        places: list[tuple[Pointer, Span]] = [
-            (("appearances", index), appearance.span)
-            for index, appearance in enumerate(claim.appearances)
-        ]
-        if claim.review is not None:
-            places += [
-                (("review", "evidence", index), evidence.span)
-                for index, evidence in enumerate(claim.review.evidence)
-            ]
-        for pointer, span in places:
-            yield from _check_span(repository, claim.origin, pointer, span)
+        for placed in claim.spans():
+            yield from _check_span(repository, claim.origin, placed.pointer, placed.span)
 
 
 def _check_span(
@@ -113,7 +99,7 @@ def _check_span(
         close = difflib.get_close_matches(span.source, known, n=1)
         advice = f"did you mean {close[0]!r}?" if close else f"known sources: {', '.join(known)}"
         yield document.problem(
-            (*pointer, "source"), "R003", f"no source {span.source!r} in claims/sources; {advice}"
+            (*pointer, "source"), "R003", f"no source {span.source!r} in {SOURCES}; {advice}"
         )
         return
     text = source.text
@@ -167,7 +153,7 @@ def _where_quote_is(text: str, quote: str) -> str:
     first = matches[0]
     found = text[first.start : first.end]
     named = anchoring.differences(found, quote)
-    spelled = f" (it has {'; '.join(named)})" if named else ""
+    spelled = f" (it has {named})" if named else ""
     return (
         f"the source has {_excerpt(found)} at {first.start}-{first.end}{spelled}: "
         f"set start: {first.start}, end: {first.end} and copy the quote from the source"
@@ -193,19 +179,18 @@ def check_topics(repository: Repository) -> Iterator[Problem]:
         return  # topics.yaml is missing or broken; that is reported on its own
     vocabulary = sorted(repository.topics)
     for claim in repository.claims:
-        assert claim.origin is not None
         for index, topic in enumerate(claim.topics):
             if topic not in repository.topics:
                 close = difflib.get_close_matches(topic, vocabulary, n=1)
                 advice = (
                     f"did you mean {close[0]!r}?"
                     if close
-                    else "add it to claims/topics.yaml or pick one listed there"
+                    else f"add it to {TOPICS} or pick one listed there"
                 )
                 yield claim.origin.problem(
                     ("topics", index),
                     "R004",
-                    f"topic {topic!r} is not in claims/topics.yaml; {advice}",
+                    f"topic {topic!r} is not in {TOPICS}; {advice}",
                 )
 
 
@@ -213,7 +198,6 @@ def check_related(repository: Repository) -> Iterator[Problem]:
     """A link between claims points at another claim that exists."""
     known = repository.claim_files | {claim.id for claim in repository.claims}
     for claim in repository.claims:
-        assert claim.origin is not None
         for index, related in enumerate(claim.related):
             pointer = ("related", index, "claim")
             if related.claim == claim.id:
@@ -227,14 +211,13 @@ def check_related(repository: Repository) -> Iterator[Problem]:
                 close = difflib.get_close_matches(related.claim, sorted(known), n=1)
                 advice = f"did you mean {close[0]!r}?" if close else "check the id"
                 yield claim.origin.problem(
-                    pointer, "R005", f"no claim {related.claim!r} in claims/records; {advice}"
+                    pointer, "R005", f"no claim {related.claim!r} in {RECORDS}; {advice}"
                 )
 
 
 def check_dates(repository: Repository, today: datetime.date) -> Iterator[Problem]:
     """Dates are not in the future, and a review comes after the claim it reviews."""
     for claim in repository.claims:
-        assert claim.origin is not None
         yield from _not_future(claim.origin, ("claim_date",), claim.claim_date, today)
         if claim.review is not None:
             reviewed = claim.review.reviewed
@@ -247,7 +230,6 @@ def check_dates(repository: Repository, today: datetime.date) -> Iterator[Proble
                     "check both dates",
                 )
     for source in repository.sources.values():
-        assert source.origin is not None
         yield from _not_future(source.origin, ("published",), source.published, today)
         for index, revision in enumerate(source.revisions):
             yield from _not_future(

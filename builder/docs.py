@@ -13,35 +13,15 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from builder.layout import Kind
 from builder.problems import CODES
-from builder.schemas import load_schemas, resolve
+from builder.schemas import field_rows
 
 
-def field_rows(schema: dict[str, Any], prefix: str = "") -> list[tuple[str, bool, str]]:
-    """(field path, required, description) for every field, nested objects flattened."""
-    rows: list[tuple[str, bool, str]] = []
-    required = set(schema.get("required", ()))
-    for name, spec in schema.get("properties", {}).items():
-        resolved = resolve(spec, schema)
-        description = spec.get("description") or resolved.get("description", "")
-        rows.append((f"{prefix}{name}", name in required, description))
-        nested = resolved.get("items", resolved) if resolved.get("type") == "array" else resolved
-        nested = resolve(nested, schema)
-        if "properties" in nested:
-            marker = "[]." if resolved.get("type") == "array" else "."
-            rows += field_rows(
-                {**nested, "$defs": schema.get("$defs", {})}, f"{prefix}{name}{marker}"
-            )
-    return rows
-
-
-def fields_table(kind: str) -> str:
-    schemas = load_schemas()
-    schema = schemas[kind]
+def fields_table(kind: Kind) -> str:
     lines = ["| field | required | meaning |", "|---|---|---|"]
-    for name, required, description in field_rows(schema):
+    for name, required, description in field_rows(kind):
         lines.append(f"| `{name}` | {'yes' if required else 'no'} | {description} |")
     return "\n".join(lines)
 
@@ -53,9 +33,9 @@ def codes_table() -> str:
 
 
 SECTIONS: dict[str, Callable[[], str]] = {
-    "claim-fields": functools.partial(fields_table, "claim"),
-    "source-fields": functools.partial(fields_table, "source"),
-    "dataset-fields": functools.partial(fields_table, "dataset"),
+    "claim-fields": functools.partial(fields_table, Kind.CLAIM),
+    "source-fields": functools.partial(fields_table, Kind.SOURCE),
+    "dataset-fields": functools.partial(fields_table, Kind.DATASET),
     "codes": codes_table,
 }
 

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 import attrs
 
 from builder import anchoring
+from builder.canonical import canonical_text
+from builder.errors import NotFoundError, UsageError
+from builder.layout import Kind, Layout
 from builder.loader import Document, load_file
-from builder.repository import CLAIMS_DIR, record_path, source_text_path
-from builder.schemas import Kind
-from builder.writer import canonical_text
-
-
-class NewRecordError(Exception):
-    """The record cannot be written as asked; the message says why and what to do."""
+from builder.writing import FileWrite, write_files
 
 
 @attrs.frozen
@@ -42,23 +38,17 @@ class Draft:
     translation: str = ""
 
 
-def create_record(root: Path, draft: Draft) -> Path:
-    """Write the skeleton of `draft` under claims/records/ and return its path."""
-    text_path = source_text_path(root, draft.source)
-    if text_path is None:
-        raise NewRecordError(f"no source {draft.source!r} in claims/sources")
-    text = text_path.read_bytes().decode("utf-8")  # as stored: no newline translation
+def create_record(layout: Layout, draft: Draft) -> str:
+    """Write the skeleton of `draft` under claims/records/; return its path from the root."""
+    text = layout.source_text(draft.source)
     match = _the_match(text, draft)
-    language = draft.language or _language_of(text_path.with_suffix(".yaml"))
+    language = draft.language or _language_of(layout, draft.source)
     claim_id = draft.claim_id or slug(draft.claim or text[match.start : match.end])
     if not claim_id:
-        raise NewRecordError("cannot make an id from the quote: pass --id")
-    existing = record_path(root, claim_id)
+        raise UsageError("cannot make an id from the quote: pass --id")
+    existing = layout.find_record(claim_id)
     if existing is not None:
-        raise NewRecordError(
-            f"{existing.relative_to(root).as_posix()} already exists and is never overwritten; "
-            "choose another --id"
-        )
+        raise UsageError(f"{existing} already exists and is never overwritten; choose another --id")
     appearance: dict[str, object] = {
         "source": draft.source,
         "start": match.start,
@@ -79,12 +69,10 @@ def create_record(root: Path, draft: Draft) -> Path:
         "appearances": [appearance],
         "topics": list(draft.topics),
     }
-    folder = root / CLAIMS_DIR / "records" / (draft.folder or "")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{claim_id}.yaml"
-    with path.open("x", encoding="utf-8") as stream:  # "x": fail rather than overwrite
-        stream.write(canonical_text(Kind.CLAIM, record))
-    return path
+    relative = layout.new_record(claim_id, draft.folder)
+    content = canonical_text(Kind.CLAIM, record).encode("utf-8")
+    write_files([FileWrite(layout.path(relative), content, new=True)], layout.journal)
+    return relative
 
 
 def _the_match(text: str, draft: Draft) -> anchoring.Match:
@@ -93,19 +81,17 @@ def _the_match(text: str, draft: Draft) -> anchoring.Match:
         matches = [m for m in matches if m.start == draft.start]
     if not matches:
         where = f" at {draft.start}" if draft.start is not None else ""
-        raise NewRecordError(
+        raise NotFoundError(
             f"the quote does not occur in {draft.source}{where}, even allowing for whitespace "
             "and look-alike letters; copy it from the source text"
         )
     exact = [m for m in matches if m.exact]
     candidates = exact or matches
     if len(candidates) > 1:
-        listed = "\n".join(
-            f"  --start {m.start}: ...{_context(text, m)}..." for m in candidates[:10]
-        )
-        raise NewRecordError(
+        listed = "; ".join(f"--start {m.start}: ...{_context(text, m)}..." for m in candidates[:10])
+        raise UsageError(
             f"the quote occurs {len(candidates)} times in {draft.source}; lengthen it, or pick "
-            f"one with --start:\n{listed}"
+            f"one with --start: {listed}"
         )
     return candidates[0]
 
@@ -116,13 +102,14 @@ def _context(text: str, match: anchoring.Match, width: int = 30) -> str:
     return " ".join(f"{before}[{text[match.start : match.end]}]{after}".split())
 
 
-def _language_of(metadata: Path) -> str:
-    loaded = load_file(metadata, metadata.name)
+def _language_of(layout: Layout, source_id: str) -> str:
+    metadata = layout.source(source_id).metadata
+    loaded = load_file(layout.path(metadata), metadata) if metadata else None
     languages = loaded.data.get("languages") if isinstance(loaded, Document) else None
     if isinstance(languages, list) and len(languages) == 1 and isinstance(languages[0], str):
         return languages[0]
     shown = ", ".join(map(str, languages)) if isinstance(languages, list) else "unknown"
-    raise NewRecordError(
+    raise UsageError(
         f"the source's languages are {shown}: say which one the quote is in with --language"
     )
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,15 +22,13 @@ import httpx
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError, HFValidationError
 
-from builder.build.output import CHECKSUMS, sha256_file
+from builder import git
+from builder.dataset.checksums import CHECKSUMS, sha256_file
+from builder.errors import ExternalError, InvalidDataError, UsageError
 
 REPO_TYPE = "dataset"
 # Files the Hub itself adds to a new dataset repository; they are not part of a build.
 HUB_FILES = frozenset({".gitattributes"})
-
-
-class PublishError(Exception):
-    """Publishing cannot go ahead; the message says why and what to do."""
 
 
 @attrs.frozen
@@ -48,9 +45,11 @@ class Built:
 
     @classmethod
     def read(cls, folder: Path) -> Built:
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: no such folder")
         sums = folder / CHECKSUMS
         if not sums.is_file():
-            raise PublishError(f"{folder} has no {CHECKSUMS}: is it a folder `claims build` wrote?")
+            raise UsageError(f"{folder} has no {CHECKSUMS}: is it a folder `claims build` wrote?")
         listed = {}
         for line in sums.read_text(encoding="utf-8").splitlines():
             digest, _, name = line.partition("  ")
@@ -62,13 +61,13 @@ class Built:
         }
         if present != set(listed):
             odd = sorted(present ^ set(listed))
-            raise PublishError(
+            raise InvalidDataError(
                 f"{folder} does not match its {CHECKSUMS} (files added or missing: "
                 f"{', '.join(odd)}): build it again"
             )
         for name, digest in listed.items():
             if sha256_file(folder / name) != digest:
-                raise PublishError(f"{folder / name} changed after the build: build it again")
+                raise InvalidDataError(f"{folder / name} changed after the build: build it again")
         version = json.loads((folder / "croissant.json").read_text(encoding="utf-8"))["version"]
         return cls(folder, version, {**listed, CHECKSUMS: sha256_file(sums)})
 
@@ -80,27 +79,27 @@ def publish_git(built: Built, remote: str, *, dry_run: bool = False) -> list[str
     """Commit the build into the git repository at `remote` and tag it; return what was done."""
     with tempfile.TemporaryDirectory(prefix="claims-publish-") as scratch:
         work = Path(scratch) / "repo"
-        _git(Path(scratch), "clone", "--quiet", "--no-checkout", remote, str(work))
-        head = _git_ok(work, "rev-parse", "--quiet", "--verify", "HEAD^{commit}")
+        git.clone(remote, work)
+        head = git.query(work, "rev-parse", "--quiet", "--verify", "HEAD^{commit}")
         if head is None:
             # The remote's HEAD names no branch (a fresh bare repository says master): publish
             # on main, continuing its history if the remote has one.
-            _git(work, "symbolic-ref", "HEAD", "refs/heads/main")
-            head = _git_ok(work, "rev-parse", "--quiet", "--verify", "origin/main^{commit}")
+            git.run(work, "symbolic-ref", "HEAD", "refs/heads/main")
+            head = git.query(work, "rev-parse", "--quiet", "--verify", "origin/main^{commit}")
             if head is not None:
-                _git(work, "update-ref", "refs/heads/main", head)
-        branch = _git(work, "symbolic-ref", "--short", "HEAD")
+                git.run(work, "update-ref", "refs/heads/main", head)
+        branch = git.run(work, "symbolic-ref", "--short", "HEAD").strip()
         # Without a checkout the work tree is empty: after copying, `add --all` stages exactly
         # the build, and files of the previous version that it lacks show as deleted.
         shutil.copytree(built.folder, work, dirs_exist_ok=True)
-        _git(work, "add", "--all")
-        tree = _git(work, "write-tree")
-        tagged = _git_ok(
+        git.run(work, "add", "--all")
+        tree = git.run(work, "write-tree").strip()
+        tagged = git.query(
             work, "rev-parse", "--quiet", "--verify", f"refs/tags/{built.tag}^{{tree}}"
         )
         if tagged is not None:
             return _already(built, tagged == tree, remote)
-        changes = _git(work, "status", "--porcelain").splitlines()
+        changes = git.run(work, "status", "--porcelain").splitlines()
         plan = [f"{line[:2].strip()} {line[3:]}" for line in changes]
         if dry_run:
             return [
@@ -109,42 +108,22 @@ def publish_git(built: Built, remote: str, *, dry_run: bool = False) -> list[str
             ]
         message = f"Release {built.tag}"
         if head is None or changes:
-            _git(work, *_identity(work), "commit", "--quiet", "-m", message)
-        _git(work, *_identity(work), "tag", "--annotate", built.tag, "-m", message)
-        _git(
+            git.commit(work, message)
+        git.tag(work, built.tag, message)
+        git.run(
             work, "push", "--quiet", "origin", f"HEAD:refs/heads/{branch}", f"refs/tags/{built.tag}"
         )
-        commit = _git(work, "rev-parse", "HEAD")
+        commit = git.run(work, "rev-parse", "HEAD").strip()
         return [*(f"committed: {line}" for line in plan), f"tagged {built.tag} = {commit[:12]}"]
 
 
 def _already(built: Built, same: bool, where: str) -> list[str]:
     if same:
         return [f"{built.tag} is already published in {where} with these files: nothing to do"]
-    raise PublishError(
+    raise InvalidDataError(
         f"{where} already has a tag {built.tag} with different files, and a published tag "
         "never moves: release a new version (`claims release`) and publish that"
     )
-
-
-def _identity(work: Path) -> list[str]:
-    """A committer identity when git has none configured (as on a CI runner)."""
-    if _git_ok(work, "config", "user.email") is not None:
-        return []
-    return ["-c", "user.name=claims publish", "-c", "user.email=claims-publish@localhost"]
-
-
-def _git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise PublishError(f"git {args[0]} failed: {result.stderr.strip() or result.stdout}")
-    return result.stdout.strip()
-
-
-def _git_ok(cwd: Path, *args: str) -> str | None:
-    """The output of a git query, or None when it answers no."""
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    return result.stdout.strip() if result.returncode == 0 else None
 
 
 # Hugging Face Hub -------------------------------------------------------------------------------
@@ -157,7 +136,7 @@ def publish_hub(
     try:
         return _publish_hub(HfApi(token=token), built, repo_id, dry_run=dry_run)
     except (HfHubHTTPError, HFValidationError, httpx.HTTPError) as error:
-        raise PublishError(f"the Hub refused or could not be reached: {error}") from error
+        raise ExternalError(f"the Hub refused or could not be reached: {error}") from error
 
 
 def _publish_hub(api: HfApi, built: Built, repo_id: str, *, dry_run: bool) -> list[str]:

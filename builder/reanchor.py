@@ -10,30 +10,25 @@ the repository's history.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import hashlib
 import json
-import tempfile
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from builder.anchoring import Outcome, Reanchorer
-from builder.fmt import Formatted, updated_file, write
-from builder.model import Claim
-from builder.repository import source_text_path
-from builder.schemas import Kind
+from builder.canonical import canonical_file
+from builder.errors import InvalidDataError, UsageError
+from builder.layout import Kind, Layout
+from builder.loader import Pointer
+from builder.model import Claim, Revision, Span
+from builder.problems import Problem, Severity
 from builder.validation import validate
+from builder.writing import FileWrite, write_files
 
-Pointer = tuple[str | int, ...]
 UNSETTLED = (Outcome.AMBIGUOUS, Outcome.LOST)
-
-
-class ReanchorError(Exception):
-    """Re-anchoring cannot start; the message says why and what to do."""
 
 
 @attrs.frozen
@@ -49,114 +44,109 @@ class SpanReport:
 
 @attrs.frozen
 class Plan:
-    """Everything re-anchoring would change, computed before anything is written."""
+    """Everything re-anchoring would change, computed before anything is written: the span
+    reports, each changed file's canonical text (or why it cannot be written), the new text."""
 
     spans: tuple[SpanReport, ...]
-    records: tuple[Formatted, ...]
-    metadata: Formatted
-    text_path: Path
-    text: bytes
+    rewrites: tuple[tuple[str, str | Problem], ...]
+    text: tuple[str, bytes]
 
     @property
     def settled(self) -> bool:
         return not any(span.outcome in UNSETTLED for span in self.spans)
 
 
-def plan(root: Path, source_id: str, new_text: bytes, *, reason: str, today: datetime.date) -> Plan:
-    text_path = source_text_path(root, source_id)
-    if text_path is None:
-        raise ReanchorError(f"no source {source_id!r} in claims/sources")
+def plan(
+    layout: Layout, source_id: str, new_text: bytes, *, reason: str, today: datetime.date
+) -> Plan:
+    files = layout.source(source_id)
+    assert files.text is not None and files.metadata is not None
     try:
         new = new_text.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ReanchorError(
+        raise UsageError(
             f"the new text is not UTF-8 (byte {error.start}); convert it first"
         ) from error
-    result = validate(root)
-    quoting = [c for c in result.repository.claims if any(s.source == source_id for s in c.spans())]
-    involved = {f"claims/sources/{source_id}.yaml", f"claims/sources/{source_id}.txt"}
-    involved |= {c.origin.path for c in quoting if c.origin is not None}
-    errors = [p for p in result.problems if p.file in involved and p.severity.value == "error"]
+    result = validate(layout)
+    quoting = [
+        c for c in result.repository.claims if any(p.span.source == source_id for p in c.spans())
+    ]
+    involved = {files.metadata, files.text} | {claim.origin.path for claim in quoting}
+    errors = [p for p in result.problems if p.file in involved and p.severity is Severity.ERROR]
     if errors:
-        listed = "; ".join(f"{p.file}:{p.line}:{p.column}: {p.code}" for p in errors[:5])
-        raise ReanchorError(
-            f"the source and the records quoting it must be valid before re-anchoring: {listed}"
+        raise InvalidDataError(
+            "the source and the records quoting it must be valid before re-anchoring: "
+            "fix the problems above first",
+            errors,
         )
     source = result.repository.sources[source_id]
     reanchorer = Reanchorer(source.text, new)
     spans: list[SpanReport] = []
-    records = []
+    rewrites: list[tuple[str, str | Problem]] = []
     for claim in sorted(quoting, key=lambda c: c.id):
-        reports, data = _reanchor_claim(claim, source_id, reanchorer)
+        reports, updated = _reanchor_claim(claim, source_id, reanchorer)
         spans += reports
-        assert claim.origin is not None
-        if data != claim.origin.data:
-            records.append(
-                updated_file(root / claim.origin.path, claim.origin.path, Kind.CLAIM, data)
-            )
-    assert source.origin is not None
-    metadata = dict(source.origin.data)
-    old_sha256 = hashlib.sha256(text_path.read_bytes()).hexdigest()
-    metadata["sha256"] = hashlib.sha256(new_text).hexdigest()
-    revision = {"date": today.isoformat(), "sha256": old_sha256, "reason": reason}
-    metadata["revisions"] = [*metadata.get("revisions", []), revision]
-    return Plan(
-        tuple(spans),
-        tuple(records),
-        updated_file(root / source.origin.path, source.origin.path, Kind.SOURCE, metadata),
-        text_path,
-        new_text,
+        if updated != claim:
+            rewrites.append(_rewrite(layout, claim.origin.path, Kind.CLAIM, updated.to_data()))
+    revision = Revision(today.isoformat(), source.sha256, reason)
+    revised = attrs.evolve(
+        source,
+        sha256=hashlib.sha256(new_text).hexdigest(),
+        revisions=(*source.revisions, revision),
     )
+    rewrites.append(_rewrite(layout, files.metadata, Kind.SOURCE, revised.to_data()))
+    return Plan(tuple(spans), tuple(rewrites), (files.text, new_text))
 
 
-def apply(plan: Plan) -> None:
-    """Write the plan: every record and the metadata first (each atomically), the text last."""
-    unwritable = [f for f in (*plan.records, plan.metadata) if f.canonical is None]
-    if unwritable:
-        raise ReanchorError(
-            "; ".join(
-                f"{p.file}:{p.line}:{p.column}: {p.message}" for f in unwritable for p in f.problems
-            )
-        )
-    for formatted in (*plan.records, plan.metadata):
-        write(formatted)
-    with tempfile.NamedTemporaryFile(
-        "wb", dir=plan.text_path.parent, prefix=".reanchor-", suffix=".tmp", delete=False
-    ) as stream:
-        stream.write(plan.text)
-    Path(stream.name).replace(plan.text_path)
+def apply(layout: Layout, plan: Plan) -> None:
+    """Write the plan: every record, the metadata and the text, all of them or none."""
+    problems = [text for _, text in plan.rewrites if isinstance(text, Problem)]
+    if problems:
+        raise InvalidDataError("nothing was re-anchored: these files cannot be rewritten", problems)
+    writes = [
+        FileWrite(layout.path(path), text.encode("utf-8"))
+        for path, text in plan.rewrites
+        if isinstance(text, str)
+    ]
+    writes.append(FileWrite(layout.path(plan.text[0]), plan.text[1]))
+    write_files(writes, layout.journal)
+
+
+def _rewrite(
+    layout: Layout, path: str, kind: Kind, data: dict[str, Any]
+) -> tuple[str, str | Problem]:
+    original = layout.path(path).read_bytes().decode("utf-8")
+    return path, canonical_file(original, path, kind, data)
 
 
 def _reanchor_claim(
     claim: Claim, source_id: str, reanchorer: Reanchorer
-) -> tuple[list[SpanReport], dict[str, Any]]:
-    assert claim.origin is not None
-    data = copy.deepcopy(claim.origin.data)
-    places: list[tuple[Pointer, dict[str, Any]]] = [
-        (("appearances", i), item) for i, item in enumerate(data["appearances"])
-    ]
-    if "review" in data:
-        places += [
-            (("review", "evidence", i), item)
-            for i, item in enumerate(data["review"].get("evidence", []))
-        ]
+) -> tuple[list[SpanReport], Claim]:
     reports = []
-    for pointer, span in places:
-        if span["source"] != source_id:
+    updated = claim
+    for placed in claim.spans():
+        span = placed.span
+        if span.source != source_id:
             continue
-        found = reanchorer.find(span["start"], span["end"])
-        old = (span["start"], span["end"], span["quote"])
+        found = reanchorer.find(span.start, span.end)
+        old = (span.start, span.end, span.quote)
         new = None
         if found.outcome not in UNSETTLED:
             assert found.start is not None and found.end is not None and found.quote is not None
             new = (found.start, found.end, found.quote)
-            span.update(start=found.start, end=found.end, quote=found.quote)
+            updated = updated.with_span(placed.pointer, Span(source_id, *new))
         reports.append(
             SpanReport(
-                claim.origin.path, claim.id, _dotted(pointer), found.outcome, old, new, found.detail
+                claim.origin.path,
+                claim.id,
+                _dotted(placed.pointer),
+                found.outcome,
+                old,
+                new,
+                found.detail,
             )
         )
-    return reports, data
+    return reports, updated
 
 
 def _dotted(pointer: Pointer) -> str:

@@ -1,9 +1,7 @@
-"""Finding and reading a claims repository: which files there are, and what each one holds.
+"""Reading a claims repository into the model: every file the layout lists is read or reported.
 
-Every file under `claims/` is either read or reported, so that nothing a contributor wrote is
-silently ignored (a record saved as `.yml` is an error, not a claim that quietly disappears).
-Files are opened only at paths the tool listed itself, and a file whose real path leaves the
-repository through a symlink is refused.
+Files are opened only at paths the layout listed itself, so nothing outside the repository is
+ever read, and a file the tool would not read is a problem, not a silence.
 """
 
 from __future__ import annotations
@@ -13,31 +11,17 @@ import itertools
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import attrs
 
+from builder.errors import UsageError
+from builder.layout import CLAIMS, DATASET, TOPICS, Kind, Layout, Listing
 from builder.loader import Document, Loaded, ParseFailure, load_file
-from builder.model import Claim, DatasetInfo, Repository, Source
+from builder.model import Claim, DatasetMetadata, Repository, Source
 from builder.problems import Problem
-from builder.schemas import Kind, schema_problems
-
-CLAIMS_DIR = "claims"
-
-
-@attrs.frozen
-class Selection:
-    """Some files and folders of a repository, as paths relative to its root."""
-
-    files: frozenset[str] = frozenset()
-    folders: frozenset[str] = frozenset()  # each ends with "/", or is "" for the whole root
-
-    def includes(self, path: str) -> bool:
-        return path in self.files or any(path.startswith(folder) for folder in self.folders)
-
-
-class RepositoryError(Exception):
-    """The root is not a claims repository at all: a usage error, not bad data."""
+from builder.schemas import schema_problems
+from builder.selection import Selection
 
 
 @attrs.frozen
@@ -49,38 +33,18 @@ class ReadResult:
     files: tuple[str, ...]
 
 
+Checked = tuple[str, Document | None, tuple[Problem, ...]]
+
+
 @attrs.define
 class _Reader:
-    root: Path
-    real_root: Path
+    layout: Layout
     problems: list[Problem] = attrs.Factory(list)
     files: list[str] = attrs.Factory(list)
 
-    def relative(self, path: Path) -> str:
-        # String slicing, not Path.relative_to: this runs for every file of the repository.
-        prefix = "" if os.fspath(self.root) == "." else os.fspath(self.root) + os.sep
-        name = os.fspath(path)
-        if prefix and not name.startswith(prefix):
-            return path.relative_to(self.root).as_posix()
-        return name[len(prefix) :].replace(os.sep, "/")
-
-    def report(self, path: Path, code: str, message: str) -> None:
-        self.problems.append(Problem(self.relative(path), 1, 1, code, message))
-
-    def inside(self, path: Path) -> bool:
-        if path.resolve().is_relative_to(self.real_root):
-            return True
-        self.report(
-            path,
-            "L011",
-            "the file is a symlink that leads outside the repository; "
-            "replace it with the file itself",
-        )
-        return False
-
-    def document(self, path: Path, kind: Kind) -> Document | None:
+    def document(self, relative: str, kind: Kind) -> Document | None:
         """A schema-valid document, or None with its problems recorded."""
-        return self.record(checked_document(path, self.relative(path), kind))
+        return self.record(checked_document(self.layout.path(relative), relative, kind))
 
     def record(self, checked: Checked) -> Document | None:
         display, document, problems = checked
@@ -88,27 +52,17 @@ class _Reader:
         self.problems.extend(problems)
         return document
 
-    def text(self, path: Path) -> str | None:
-        self.files.append(self.relative(path))
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            self.report(path, "L011", f"cannot read the file: {error.strerror}")
+    def text(self, relative: str) -> str | None:
+        self.files.append(relative)
+        text = self.layout.read_source_text(relative)
+        if isinstance(text, Problem):
+            self.problems.append(text)
             return None
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            self.report(
-                path,
-                "A004",
-                f"byte {error.start} (0x{raw[error.start]:02x}) is not "
-                "valid UTF-8; source texts are stored as UTF-8",
-            )
-            return None
+        return text
 
 
-def read_repository(root: Path, only: Selection | None = None, jobs: int = 1) -> ReadResult:
-    """Read the repository at `root`; problems are collected, never raised.
+def read_repository(layout: Layout, only: Selection | None = None, jobs: int = 1) -> ReadResult:
+    """Read the repository; problems are collected, never raised.
 
     With `only`, read just the selected records and sources and what checking them needs: the
     metadata, the topics, the sources the selected records quote, and the names of all other
@@ -116,161 +70,116 @@ def read_repository(root: Path, only: Selection | None = None, jobs: int = 1) ->
     the problems a full read gives, at the cost of the selection rather than the repository.
     `jobs` processes share the records; the result is the same for any number.
     """
-    claims_dir = require_repository(root)
-    reader = _Reader(root, root.resolve())
-    dataset = _read_dataset(reader, claims_dir / "dataset.yaml")
-    topics = _read_topics(reader, claims_dir / "topics.yaml")
-    claims, claim_files, unread = _read_claims(reader, claims_dir / "records", only, jobs)
-    quoted = {span.source for claim in claims for span in claim.spans()}
+    if not layout.is_repository():
+        raise UsageError(f"{layout.root} has no {CLAIMS}/ folder: it is not a claims repository")
+    listing = layout.list()
+    reader = _Reader(layout, list(listing.problems))
+    dataset = _read_dataset(reader, listing)
+    topics = _read_topics(reader, listing)
+    claims, unread = _read_claims(reader, listing, only, jobs)
+    quoted = {placed.span.source for claim in claims for placed in claim.spans()}
 
     def wanted(source_id: str, paths: list[str]) -> bool:
         return only is None or source_id in quoted or any(map(only.includes, paths))
 
-    sources, unreadable, source_files = _read_sources(reader, claims_dir / "sources", wanted)
+    sources, unreadable = _read_sources(reader, listing, wanted)
     repository = Repository(
         dataset=dataset,
         topics=topics,
         sources=sources,
         claims=claims,
         unreadable_sources=frozenset(unreadable),
-        claim_files=frozenset(claim_files),
+        claim_files=frozenset(PurePosixPath(path).stem for path in listing.records),
         unread_claim_files=unread,
-        source_files=frozenset(source_files),
+        source_files=frozenset(listing.sources),
     )
     return ReadResult(repository, tuple(reader.problems), tuple(reader.files))
 
 
-def require_repository(root: Path) -> Path:
-    """The repository's claims/ folder; a root without one is a usage error, not bad data."""
-    claims_dir = root / CLAIMS_DIR
-    if not claims_dir.is_dir():
-        raise RepositoryError(
-            f"{root} has no {CLAIMS_DIR}/ folder: run the command in a claims repository "
-            "or point --root at one"
-        )
-    return claims_dir
-
-
-def source_text_path(root: Path, source_id: str) -> Path | None:
-    """The text file of a source, if `source_id` names one (never a path built from input)."""
-    folder = root / CLAIMS_DIR / "sources"
-    if not folder.is_dir():
+def _read_dataset(reader: _Reader, listing: Listing) -> DatasetMetadata | None:
+    if not _required(reader, listing, listing.dataset, DATASET):
         return None
-    for path in folder.glob("*.txt"):
-        if path.stem == source_id and path.resolve().is_relative_to(root.resolve()):
-            return path
-    return None
+    assert listing.dataset is not None
+    document = reader.document(listing.dataset, Kind.DATASET)
+    return None if document is None else DatasetMetadata.from_document(document)
 
 
-def _read_dataset(reader: _Reader, path: Path) -> DatasetInfo | None:
-    if not _required(reader, path):
-        return None
-    document = reader.document(path, Kind.DATASET)
-    return None if document is None else DatasetInfo.from_document(document)
-
-
-def _read_topics(reader: _Reader, path: Path) -> dict[str, str]:
-    if not _required(reader, path):
+def _read_topics(reader: _Reader, listing: Listing) -> dict[str, str]:
+    if not _required(reader, listing, listing.topics, TOPICS):
         return {}
-    document = reader.document(path, Kind.TOPICS)
+    assert listing.topics is not None
+    document = reader.document(listing.topics, Kind.TOPICS)
     return {} if document is None else dict(document.data)
 
 
-def _required(reader: _Reader, path: Path) -> bool:
-    if path.is_file() or path.is_symlink():
-        return reader.inside(path)
-    reader.problems.append(
-        Problem(
-            reader.relative(path),
-            1,
-            1,
-            "L013",
-            f"{reader.relative(path)} is missing; every claims repository has one",
+def _required(reader: _Reader, listing: Listing, found: str | None, name: str) -> bool:
+    if found is not None:
+        return True
+    if name not in listing.refused:  # a link out of the repository is reported as such
+        reader.problems.append(
+            Problem(name, 1, 1, "L013", f"{name} is missing; every claims repository has one")
         )
-    )
     return False
 
 
 def _read_sources(
-    reader: _Reader, folder: Path, wanted: Callable[[str, list[str]], bool]
-) -> tuple[dict[str, Source], set[str], set[str]]:
-    """The sources `wanted` (asked with each id and its files' paths) by id, the ids of those
-    that did not load, and the ids of every source file present."""
-    metadata: dict[str, Path] = {}
-    texts: dict[str, Path] = {}
-    for path in _files(reader, folder):
-        if path.parent != folder:
-            reader.report(
-                path, "L012", "sources/ has no sub-folders; move the file up into sources/"
-            )
-        elif path.suffix == ".yaml":
-            metadata[path.stem] = path
-        elif path.suffix == ".txt":
-            texts[path.stem] = path
-        else:
-            reader.report(
-                path,
-                "L012",
-                "sources/ holds <id>.txt texts and <id>.yaml metadata "
-                "only; rename or remove this file",
-            )
+    reader: _Reader, listing: Listing, wanted: Callable[[str, list[str]], bool]
+) -> tuple[dict[str, Source], set[str]]:
+    """The sources `wanted` (asked with each id and its files' paths) by id, and the ids of
+    those that did not load."""
     sources: dict[str, Source] = {}
     unreadable: set[str] = set()
-    for source_id in sorted(metadata.keys() | texts.keys()):
-        if source_id not in texts:
-            reader.report(
-                metadata[source_id], "R007", f"no text for this source: add sources/{source_id}.txt"
+    for source_id, files in listing.sources.items():
+        if files.text is None:
+            reader.problems.append(
+                Problem(
+                    files.metadata or "",
+                    1,
+                    1,
+                    "R007",
+                    f"no text for this source: add sources/{source_id}.txt",
+                )
             )
-        if source_id not in metadata:
-            reader.report(
-                texts[source_id], "R007", f"no metadata for this text: add sources/{source_id}.yaml"
+        if files.metadata is None:
+            reader.problems.append(
+                Problem(
+                    files.text or "",
+                    1,
+                    1,
+                    "R007",
+                    f"no metadata for this text: add sources/{source_id}.yaml",
+                )
             )
-        paths = [
-            reader.relative(files[source_id]) for files in (metadata, texts) if source_id in files
-        ]
+        paths = [path for path in (files.metadata, files.text) if path]
         if not wanted(source_id, paths):
             continue
-        document = (
-            reader.document(metadata[source_id], Kind.SOURCE) if source_id in metadata else None
-        )
-        text = reader.text(texts[source_id]) if source_id in texts else None
+        document = reader.document(files.metadata, Kind.SOURCE) if files.metadata else None
+        text = reader.text(files.text) if files.text else None
         if document is None or text is None:
             unreadable.add(source_id)
         else:
             sources[source_id] = Source.from_document(document, text)
-    return sources, unreadable, metadata.keys() | texts.keys()
+    return sources, unreadable
 
 
 def _read_claims(
-    reader: _Reader, folder: Path, only: Selection | None, jobs: int
-) -> tuple[tuple[Claim, ...], set[str], dict[str, tuple[str, ...]]]:
-    """The claims read (all, or those in `only`), the stems of every record file, and the
-    paths of the record files not read, by stem."""
-    stems: set[str] = set()
+    reader: _Reader, listing: Listing, only: Selection | None, jobs: int
+) -> tuple[tuple[Claim, ...], dict[str, tuple[str, ...]]]:
+    """The claims read (all, or those in `only`), and the paths of the record files not read,
+    by stem."""
     unread: dict[str, list[str]] = defaultdict(list)
     selected: list[str] = []
-    for name in _file_names(reader, folder):
-        stem, suffix = os.path.splitext(name.rpartition("/")[2])
-        if suffix != ".yaml":
-            hint = "rename it to .yaml" if suffix == ".yml" else "move it out of records/"
-            reader.report(
-                reader.root / name, "L012", f"records/ holds one claim per .yaml file; {hint}"
-            )
-            continue
-        stems.add(stem)
+    for name in listing.records:
         if only is not None and not only.includes(name):
-            unread[stem].append(name)
-            continue
-        selected.append(name)
+            unread[PurePosixPath(name).stem].append(name)
+        else:
+            selected.append(name)
     claims = [
         Claim.from_document(document)
-        for checked in _check_records(reader.root, selected, jobs)
+        for checked in _check_records(reader.layout.root, selected, jobs)
         if (document := reader.record(checked)) is not None
     ]
-    return tuple(claims), stems, {stem: tuple(paths) for stem, paths in unread.items()}
-
-
-Checked = tuple[str, Document | None, tuple[Problem, ...]]
+    return tuple(claims), {stem: tuple(paths) for stem, paths in unread.items()}
 
 
 def checked_document(path: Path, display: str, kind: Kind) -> Checked:
@@ -289,6 +198,7 @@ _CHUNK = 200
 
 def _check_records(root: Path, relatives: list[str], jobs: int) -> Iterator[Checked]:
     """Each record checked, in the given order, by `jobs` processes when there are enough."""
+    jobs = min(jobs, os.cpu_count() or 1, -(-len(relatives) // _CHUNK))
     if jobs <= 1 or len(relatives) < PARALLEL_FROM:
         yield from _check_chunk(root, relatives)
         return
@@ -299,62 +209,5 @@ def _check_records(root: Path, relatives: list[str], jobs: int) -> Iterator[Chec
 
 
 def _check_chunk(root: Path, relatives: list[str]) -> list[Checked]:
-    return [checked_document(root / display, display, Kind.CLAIM) for display in relatives]
-
-
-def _files(reader: _Reader, folder: Path) -> Iterator[Path]:
-    """Regular files below `folder` in a stable order, skipping hidden ones (.gitkeep, ...)."""
-    for name in _file_names(reader, folder):
-        yield reader.root / name
-
-
-def _file_names(reader: _Reader, folder: Path) -> list[str]:
-    """The files below `folder`, as sorted paths relative to the root, hidden ones skipped.
-
-    Listing 100,000 records must cost little: `os.scandir` and plain strings, and the
-    symlink check resolves only a file that is a link or lies in a linked folder.
-    """
-    found: list[str] = []
-    seen: set[str] = set()
-
-    def walk(directory: str, relative: str, linked: bool) -> None:
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                link = linked or entry.is_symlink()
-                if entry.is_dir():
-                    real = os.path.realpath(entry.path) if link else entry.path
-                    if real not in seen:  # a linked folder may lead back up: visit it once
-                        seen.add(real)
-                        walk(entry.path, f"{relative}/{entry.name}", link)
-                elif not link or reader.inside(Path(entry.path)):
-                    found.append(f"{relative}/{entry.name}")
-
-    if folder.is_dir():
-        walk(os.fspath(folder), reader.relative(folder), folder.is_symlink())
-    return sorted(found)
-
-
-def document_files(root: Path) -> list[tuple[Path, Kind]]:
-    """Every YAML document of the repository with its kind, in a stable order."""
-    claims_dir = root / CLAIMS_DIR
-    found = [
-        (claims_dir / name, kind)
-        for name, kind in (("dataset.yaml", Kind.DATASET), ("topics.yaml", Kind.TOPICS))
-        if (claims_dir / name).is_file()
-    ]
-    found += [(path, Kind.SOURCE) for path in sorted((claims_dir / "sources").glob("*.yaml"))]
-    records = claims_dir / "records"
-    found += [
-        (path, Kind.CLAIM)
-        for path in sorted(records.rglob("*.yaml"))
-        if not any(part.startswith(".") for part in path.relative_to(records).parts)
-    ]
-    return [(path, kind) for path, kind in found if path.resolve().is_relative_to(root.resolve())]
-
-
-def record_path(root: Path, claim_id: str) -> Path | None:
-    """The file of claim `claim_id`, in whichever sub-folder of records/ it is."""
-    records = root / CLAIMS_DIR / "records"
-    return next(iter(sorted(records.rglob(f"{claim_id}.yaml"))), None) if records.is_dir() else None
+    layout = Layout(root)
+    return [checked_document(layout.path(display), display, Kind.CLAIM) for display in relatives]

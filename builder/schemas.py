@@ -9,7 +9,6 @@ it. Validators of other tools ignore both.
 from __future__ import annotations
 
 import difflib
-import enum
 import functools
 import json
 from collections.abc import Iterator
@@ -21,18 +20,9 @@ import referencing
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from builder.layout import Kind
 from builder.loader import Document, Pointer
 from builder.problems import Problem
-
-
-class Kind(enum.StrEnum):
-    """The kinds of YAML file a repository holds, each with its schema."""
-
-    CLAIM = "claim"
-    SOURCE = "source"
-    DATASET = "dataset"
-    TOPICS = "topics"
-
 
 SCHEMA_FILES = ("common", "claim", "source", "dataset", "topics")
 
@@ -58,20 +48,45 @@ def load_schemas() -> dict[str, dict[str, Any]]:
     }
 
 
-def resolve(spec: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
-    """`spec` with its `$ref` followed (within `local`, or to another packaged schema).
+def resolve(spec: dict[str, Any], local: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`spec` with its `$ref`s followed, and the schema its own references are relative to.
 
-    Keys written beside the `$ref` (a field's own description) win over the target's.
+    A reference points into `local` (`#/$defs/start`) or into another packaged schema
+    (`urn:claims:schema:common#/$defs/slug`). Keys written beside a `$ref` (a field's own
+    description) win over the target's. This is the one reader of references: the validator,
+    the canonical writer, the README's field tables and the dataset card all use it.
     """
     while "$ref" in spec:
         base, _, pointer = spec["$ref"].partition("#")
-        target: Any = local
         if base:
-            target = next(s for s in load_schemas().values() if s["$id"] == base)
+            local = next(s for s in load_schemas().values() if s["$id"] == base)
+        target: Any = local
         for part in pointer.strip("/").split("/"):
             target = target[part] if part else target
         spec = {**target, **{k: v for k, v in spec.items() if k != "$ref"}}
-    return spec
+    return spec, local
+
+
+def field_rows(kind: Kind | str) -> list[tuple[str, bool, str]]:
+    """(field path, required, description) for every field of a kind's schema, nested
+    objects flattened (`claimant.name`, `appearances[].start`)."""
+    schema = load_schemas()[str(kind)]
+    return _field_rows(schema, schema, "")
+
+
+def _field_rows(
+    schema: dict[str, Any], local: dict[str, Any], prefix: str
+) -> list[tuple[str, bool, str]]:
+    rows: list[tuple[str, bool, str]] = []
+    required = set(schema.get("required", ()))
+    for name, spec in schema.get("properties", {}).items():
+        resolved, scope = resolve(spec, local)
+        rows.append((f"{prefix}{name}", name in required, resolved.get("description", "")))
+        array = resolved.get("type") == "array"
+        nested, scope = resolve(resolved.get("items", {}), scope) if array else (resolved, scope)
+        if "properties" in nested:
+            rows += _field_rows(nested, scope, f"{prefix}{name}{'[].' if array else '.'}")
+    return rows
 
 
 @functools.cache
@@ -100,14 +115,7 @@ def _inlined(spec: Any, local: dict[str, Any]) -> Any:
         return [_inlined(item, local) for item in spec]
     if not isinstance(spec, dict):
         return spec
-    while "$ref" in spec:
-        base, _, pointer = spec["$ref"].partition("#")
-        if base:
-            local = next(s for s in load_schemas().values() if s["$id"] == base)
-        target: Any = local
-        for part in pointer.strip("/").split("/"):
-            target = target[part] if part else target
-        spec = {**target, **{k: v for k, v in spec.items() if k != "$ref"}}
+    spec, local = resolve(spec, local)
     return {k: v if k == "$defs" else _inlined(v, local) for k, v in spec.items()}
 
 

@@ -9,7 +9,7 @@ CONTEXT = 100
 
 def render_claim(repository: Repository, claim: Claim, *, color: bool) -> str:
     lines = [
-        f"{claim.id}" + (f"  ({claim.origin.path})" if claim.origin else ""),
+        f"{claim.id}  ({claim.origin.path})",
         f"claim:     {claim.claim}",
         f"claimant:  {claim.claimant.name} ({claim.claimant.kind}"
         + (f", {claim.claimant.role}" if claim.claimant.role else "")
@@ -28,7 +28,7 @@ def render_claim(repository: Repository, claim: Claim, *, color: bool) -> str:
         lines.append("  " + _in_context(repository, span, color))
         if appearance.translation:
             lines.append(f"  translation: {appearance.translation}")
-    for index, evidence in enumerate(review.evidence if review else (), 1):
+    for index, evidence in enumerate(claim.evidence, 1):
         lines += ["", f"evidence {index}: {evidence.stance}, {_where(evidence.span)}"]
         lines.append("  " + _in_context(repository, evidence.span, color))
     if claim.related:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import attrs
 
 from builder import dates
 from builder.checks import check_repository
+from builder.layout import Layout
 from builder.model import Repository
 from builder.problems import Problem, Severity
-from builder.repository import Selection, read_repository
+from builder.repository import read_repository
+from builder.selection import Selection
 
 
 @attrs.frozen
@@ -43,15 +44,21 @@ class Result:
 
 
 def validate(
-    root: Path,
+    layout: Layout,
     today: datetime.date | None = None,
     only: Selection | None = None,
     jobs: int = 1,
 ) -> Result:
-    """Check the repository at `root` against the schemas and its own sources; with `only`,
-    check just the selected files (against the whole repository) and report on them; with
-    `jobs`, read the records in that many processes."""
-    read = read_repository(root, only, jobs)
+    """Check the repository against the schemas and its own sources; with `only`, check just
+    the selected files (against the whole repository) and report on them; with `jobs`, read
+    the records in that many processes."""
+    read = read_repository(layout, only, jobs)
     problems = [*read.problems, *check_repository(read.repository, today or dates.today())]
     result = Result(tuple(sorted(set(problems))), read.files, read.repository)
     return result if only is None else result.restricted_to(only)
+
+
+def still_to_fill(layout: Layout, written: list[str]) -> tuple[Problem, ...]:
+    """What `validate` says of files a command just wrote (a skeleton): what is left to do."""
+    # A fresh layout: the given one listed the repository before these files existed.
+    return validate(Layout(layout.root), only=Selection(files=frozenset(written))).problems

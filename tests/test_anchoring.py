@@ -43,9 +43,9 @@ def test_a_match_never_splits_a_letter_from_its_accent() -> None:
 def test_latin_letters_find_cyrillic_look_alikes() -> None:
     [match] = locate(TEXT, "Claus a spus")
     assert TEXT[match.start : match.end] == "\u0421laus a spus"
-    assert differences(TEXT[match.start : match.end], "Claus a spus") == [
+    assert differences(TEXT[match.start : match.end], "Claus a spus") == (
         "'\u0421' U+0421 CYRILLIC CAPITAL LETTER ES"
-    ]
+    )
 
 
 def test_plain_quotes_spaces_and_cedillas_find_the_typographic_text() -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.repository import Selection
+from builder.layout import Layout
+from builder.selection import Selection
 from builder.validation import validate
 from tests.conftest import CASES, Run
 
@@ -110,7 +111,7 @@ def test_checking_only_the_broken_file_finds_what_a_full_run_finds_there(
     problems of a full run."""
     _, places = _place(case, repo)
     selection = Selection(files=frozenset(places))
-    partial = validate(repo, only=selection)
-    full = validate(repo).restricted_to(selection)
+    partial = validate(Layout(repo), only=selection)
+    full = validate(Layout(repo)).restricted_to(selection)
     assert partial.problems == full.problems
     assert partial.files == full.files

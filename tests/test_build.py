@@ -19,10 +19,11 @@ from huggingface_hub import DatasetCard
 from pytest_regressions.data_regression import DataRegressionFixture
 from pytest_regressions.file_regression import FileRegressionFixture
 
-from builder.build import build
-from builder.build.claimreview import BEST, WORST
-from builder.build.splits import split_of
+from builder.dataset.claimreview import BEST, WORST
+from builder.dataset.pipeline import build
+from builder.layout import Layout
 from builder.model import STANCES, VERDICTS
+from builder.splits import split_of
 from builder.validation import validate
 from tests.conftest import CASES, CLAIMS_COMMAND, PROJECT, Run
 
@@ -31,7 +32,7 @@ CONFIGS = ("claims", "sources", "evidence")
 
 
 def _build(root: Path, out: Path) -> Path:
-    return build(root, validate(root).repository, out)
+    return build(Layout(root), validate(Layout(root)).repository, out)
 
 
 def _load(folder: Path, config: str) -> datasets.DatasetDict:
@@ -59,7 +60,7 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_config_loads_offline_with_its_declared_features(shipped: Path) -> None:
-    repository = validate(PROJECT).repository
+    repository = validate(Layout(PROJECT)).repository
     assert repository.dataset is not None and shipped.name == repository.dataset.version
     claims = _load(shipped, "claims")["train"]
     assert claims.num_rows == len(repository.claims)
@@ -69,14 +70,12 @@ def test_every_config_loads_offline_with_its_declared_features(shipped: Path) ->
     sources = _load(shipped, "sources")["train"]
     assert sorted(sources["id"]) == sorted(repository.sources)
     evidence = _load(shipped, "evidence")["train"]
-    assert evidence.num_rows == sum(
-        len(c.review.evidence) for c in repository.claims if c.review is not None
-    )
+    assert evidence.num_rows == sum(len(c.evidence) for c in repository.claims)
     assert evidence.features["stance"].names == list(STANCES)
 
 
 def test_unreviewed_claims_have_verdict_minus_one_and_no_review(shipped: Path) -> None:
-    by_id = {c.id: c for c in validate(PROJECT).repository.claims}
+    by_id = {c.id: c for c in validate(Layout(PROJECT)).repository.claims}
     verdicts = _load(shipped, "claims")["train"].features["verdict"]
     for row in _load(shipped, "claims")["train"]:
         review = by_id[row["id"]].review
@@ -92,7 +91,7 @@ def test_unreviewed_claims_have_verdict_minus_one_and_no_review(shipped: Path) -
 
 def test_every_record_field_is_a_column(shipped: Path) -> None:
     """Nothing is dropped: each claim row gives back its record, field for field."""
-    repository = validate(PROJECT).repository
+    repository = validate(Layout(PROJECT)).repository
     by_id = {c.id: c for c in repository.claims}
     for row in _load(shipped, "claims")["train"]:
         claim = by_id[row["id"]]
@@ -198,7 +197,7 @@ def test_croissant_metadata_is_valid_and_reads_every_record_set(mini: Path) -> N
 
 
 def test_claimreview_has_one_rated_review_per_reviewed_claim(shipped: Path) -> None:
-    repository = validate(PROJECT).repository
+    repository = validate(Layout(PROJECT)).repository
     reviewed = {c.id: c for c in repository.claims if c.review is not None}
     lines = (shipped / "claimreview.jsonl").read_text(encoding="utf-8").splitlines()
     reviews = [json.loads(line) for line in lines]
@@ -276,7 +275,7 @@ def test_a_build_that_fails_half_way_leaves_the_previous_output_intact(
     def broken_card(*args: object) -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("builder.build.render_card", broken_card)
+    monkeypatch.setattr("builder.dataset.pipeline.render_card", broken_card)
     with pytest.raises(RuntimeError, match="disk full"):
         _build(MINI, tmp_path)
     assert _tree(previous) == before
@@ -285,7 +284,7 @@ def test_a_build_that_fails_half_way_leaves_the_previous_output_intact(
 
 KILLED_BUILD = """
 import sys, time
-from builder.build.parquet import SplitWriter
+from builder.dataset.parquet import SplitWriter
 from builder.cli import main
 
 real = SplitWriter.close
@@ -331,7 +330,7 @@ def test_an_output_displaced_by_a_crash_between_renames_is_put_back(
     def refuse(*args: object) -> str:
         raise RuntimeError("stop before replacing")
 
-    monkeypatch.setattr("builder.build.render_card", refuse)
+    monkeypatch.setattr("builder.dataset.pipeline.render_card", refuse)
     with pytest.raises(RuntimeError):
         _build(MINI, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["1.2.3"]
@@ -341,8 +340,8 @@ def test_an_output_displaced_by_a_crash_between_renames_is_put_back(
 def test_large_splits_are_written_in_batches_over_several_shards(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("builder.build.parquet.SHARD_ROWS", 3)
-    monkeypatch.setattr("builder.build.parquet.BATCH_ROWS", 2)
+    monkeypatch.setattr("builder.dataset.parquet.SHARD_ROWS", 3)
+    monkeypatch.setattr("builder.dataset.parquet.BATCH_ROWS", 2)
     many = tmp_path / "repo"
     shutil.copytree(MINI / "claims", many / "claims")
     dataset = many / "claims" / "dataset.yaml"
@@ -360,4 +359,4 @@ def test_large_splits_are_written_in_batches_over_several_shards(
         "train-00002-of-00003.parquet",
     ]
     ids = _load(folder, "claims")["train"]["id"]
-    assert ids == sorted(c.id for c in validate(many).repository.claims)
+    assert ids == sorted(c.id for c in validate(Layout(many)).repository.claims)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from builder.layout import Layout
 from builder.validation import Result, validate
 from tests.conftest import CASES
 
@@ -69,7 +70,7 @@ def add_claim(repo: Path, claim_id: str, source: str, start: int, end: int, *, q
 
 
 def test_the_shipped_repository_is_valid() -> None:
-    result = validate(Path(__file__).resolve().parents[1], TODAY)
+    result = validate(Layout(Path(__file__).resolve().parents[1]), TODAY)
     assert found(result) == []
     assert result.success(strict=True)
 
@@ -79,7 +80,7 @@ def test_offsets_count_code_points_past_emoji_and_combining_marks(repo: Path) ->
     quote = "The death penalty has been abolished."
     start = EMOJI_TEXT.index(quote)
     add_claim(repo, "abolished", "emoji-2024", start, start + len(quote), quote=quote)
-    assert found(validate(repo, TODAY)) == []
+    assert found(validate(Layout(repo), TODAY)) == []
 
 
 def test_utf16_offsets_are_refused_with_the_right_ones_named(repo: Path) -> None:
@@ -88,7 +89,7 @@ def test_utf16_offsets_are_refused_with_the_right_ones_named(repo: Path) -> None
     start = EMOJI_TEXT.index(quote)
     units = len(EMOJI_TEXT[:start].encode("utf-16-le")) // 2
     add_claim(repo, "abolished", "emoji-2024", units, units + len(quote), quote=quote)
-    [problem] = validate(repo, TODAY).problems
+    [problem] = validate(Layout(repo), TODAY).problems
     assert problem.code == "A002"
     assert f"set start: {start} and end: {start + len(quote)}" in problem.message
 
@@ -97,7 +98,7 @@ def test_a_quote_typed_with_latin_letters_is_pointed_at_the_real_text(repo: Path
     add_source(repo, "emoji-2024", EMOJI_TEXT)
     start = EMOJI_TEXT.index("«")
     add_claim(repo, "cudo", "emoji-2024", start, start + 6, quote='"Cudo"')
-    [problem] = validate(repo, TODAY).problems
+    [problem] = validate(Layout(repo), TODAY).problems
     assert problem.code == "A002"
     assert "CYRILLIC CAPITAL LETTER ES" in problem.message
     assert f"set start: {start}, end: {start + 6}" in problem.message
@@ -110,7 +111,7 @@ def test_spans_cutting_words_or_accents_or_with_spaces_are_warnings(repo: Path) 
     start = EMOJI_TEXT.index("death")
     add_claim(repo, "cut-word", "emoji-2024", start + 1, start + 10, quote="eath pena")
     add_claim(repo, "spaced", "emoji-2024", start - 1, start + 5, quote=" death")
-    result = validate(repo, TODAY)
+    result = validate(Layout(repo), TODAY)
     assert sorted((p.file.rsplit("/", 1)[-1], p.code) for p in result.problems) == [
         ("cut-accent.yaml", "A101"),
         ("cut-word.yaml", "A101"),
@@ -124,7 +125,7 @@ def test_a_broken_source_is_reported_once_not_at_every_span(repo: Path) -> None:
     (repo / "claims" / "records").mkdir(exist_ok=True)
     shutil.copy(GOOD, repo / "claims" / "records" / GOOD.name)
     (repo / "claims" / "sources" / "europarl-2022-08.yaml").write_text("id: [\n")
-    assert [code for _, code, _ in found(validate(repo, TODAY))] == ["L004"]
+    assert [code for _, code, _ in found(validate(Layout(repo), TODAY))] == ["L004"]
 
 
 def test_a_symlink_leaving_the_repository_is_refused(repo: Path, tmp_path: Path) -> None:
@@ -132,22 +133,23 @@ def test_a_symlink_leaving_the_repository_is_refused(repo: Path, tmp_path: Path)
     shutil.copy(GOOD, outside)
     (repo / "claims" / "records").mkdir(exist_ok=True)
     (repo / "claims" / "records" / "death-penalty-removed.yaml").symlink_to(outside)
-    assert found(validate(repo, TODAY)) == [
+    assert found(validate(Layout(repo), TODAY)) == [
         ("claims/records/death-penalty-removed.yaml", "L011", 1)
     ]
 
 
 def test_a_symlink_inside_the_repository_is_followed(repo: Path) -> None:
     (repo / "claims" / "records").mkdir(exist_ok=True)
-    shutil.copy(GOOD, repo / "claims" / GOOD.name)
-    (repo / "claims" / "records" / GOOD.name).symlink_to(repo / "claims" / GOOD.name)
-    assert found(validate(repo, TODAY)) == []
+    (repo / "shared").mkdir()
+    shutil.copy(GOOD, repo / "shared" / GOOD.name)
+    (repo / "claims" / "records" / GOOD.name).symlink_to(repo / "shared" / GOOD.name)
+    assert found(validate(Layout(repo), TODAY)) == []
 
 
 def test_missing_repository_files_are_named(repo: Path) -> None:
     (repo / "claims" / "dataset.yaml").unlink()
     (repo / "claims" / "sources" / "elkz-2023-03-11.txt").unlink()
-    assert found(validate(repo, TODAY)) == [
+    assert found(validate(Layout(repo), TODAY)) == [
         ("claims/dataset.yaml", "L013", 1),
         ("claims/sources/elkz-2023-03-11.yaml", "R007", 1),
     ]
@@ -157,14 +159,14 @@ def test_stray_files_are_reported_not_ignored(repo: Path) -> None:
     (repo / "claims" / "sources" / "notes.md").write_text("draft\n")
     (repo / "claims" / "records").mkdir(exist_ok=True)
     (repo / "claims" / "records" / ".gitkeep").write_text("")
-    assert found(validate(repo, TODAY)) == [("claims/sources/notes.md", "L012", 1)]
+    assert found(validate(Layout(repo), TODAY)) == [("claims/sources/notes.md", "L012", 1)]
 
 
 def test_dates_are_judged_against_the_given_day(bare_repo: Path) -> None:
     (bare_repo / "claims" / "records").mkdir(exist_ok=True)
     shutil.copy(GOOD, bare_repo / "claims" / "records" / GOOD.name)
-    assert found(validate(bare_repo, datetime.date(2026, 11, 1))) == []
-    assert found(validate(bare_repo, datetime.date(2026, 10, 31))) == [
+    assert found(validate(Layout(bare_repo), datetime.date(2026, 11, 1))) == []
+    assert found(validate(Layout(bare_repo), datetime.date(2026, 10, 31))) == [
         ("claims/records/death-penalty-removed.yaml", "D001", 23)
     ]
 
@@ -173,7 +175,7 @@ def test_duplicate_ids_are_reported_on_both_files(bare_repo: Path) -> None:
     for folder in ("2022", "europarl"):
         (bare_repo / "claims" / "records" / folder).mkdir(parents=True)
         shutil.copy(GOOD, bare_repo / "claims" / "records" / folder / GOOD.name)
-    problems = validate(bare_repo, TODAY).problems
+    problems = validate(Layout(bare_repo), TODAY).problems
     assert [(p.file, p.code) for p in problems] == [
         ("claims/records/2022/death-penalty-removed.yaml", "R002"),
         ("claims/records/europarl/death-penalty-removed.yaml", "R002"),

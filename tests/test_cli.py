@@ -123,7 +123,7 @@ def test_locate_not_found_and_unknown_source(tmp_path: Path, claims: Run) -> Non
     assert "does not occur in elkz-2023-03-11" in missing.stderr
     unknown = claims("locate", "--root", PROJECT, "../../etc/passwd", "root")
     assert unknown.returncode == 2
-    assert "no source '../../etc/passwd'" in unknown.stderr
+    assert "'../../etc/passwd' is not a source id" in unknown.stderr
 
 
 def test_the_installed_command_carries_its_schemas(tmp_path: Path, claims: Run) -> None:

@@ -141,7 +141,7 @@ def test_add_source_keeps_every_byte_and_pins_it(
     metadata = yaml.safe_load((sources / "mfa-2024-05.yaml").read_text(encoding="utf-8"))
     assert metadata["sha256"] == hashlib.sha256(RECEIVED).hexdigest()
     again = claims("add-source", received, "--root", bare_repo, "--id", "mfa-2024-05")
-    assert again.returncode == 1
+    assert again.returncode == 2
     assert "already exists and is never overwritten" in again.stderr
     assert (sources / "mfa-2024-05.txt").read_bytes() == RECEIVED
 
@@ -163,7 +163,7 @@ def test_add_source_refuses_what_it_cannot_keep_and_writes_nothing(
     received.write_bytes(content)
     before = sorted((bare_repo / "claims" / "sources").iterdir())
     result = claims("add-source", received, "--root", bare_repo, "--id", source_id)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert message in result.stderr
     assert sorted((bare_repo / "claims" / "sources").iterdir()) == before
 

@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builder.canonical import canonical_text
+from builder.layout import Kind
 from builder.loader import Document, parse_text
-from builder.schemas import Kind
-from builder.writer import canonical_text
 from tests.conftest import PROJECT, Run
 
 
@@ -87,7 +87,7 @@ def test_new_asks_for_the_language_of_a_bilingual_source(repo: Path, claims: Run
         "Reuniunile periodice ale acestor organisme",
     ]
     refused = claims(*args)
-    assert refused.returncode == 1 and "--language" in refused.stderr
+    assert refused.returncode == 2 and "--language" in refused.stderr
     written = claims(*args, "--language", "ro", "--id", "meetings-2018")
     assert written.returncode == 0, written.stderr
     data = yaml.safe_load((repo / "claims/records/meetings-2018.yaml").read_text("utf-8"))
@@ -97,16 +97,16 @@ def test_new_asks_for_the_language_of_a_bilingual_source(repo: Path, claims: Run
 def test_new_refuses_ambiguous_missing_and_existing(repo: Path, claims: Run) -> None:
     new = functools.partial(claims, "new", "--root", repo, "--source", "europarl-2022-08")
     ambiguous = new("--quote", "January")
-    assert ambiguous.returncode == 1
+    assert ambiguous.returncode == 2
     assert "occurs 4 times" in ambiguous.stderr and "--start 2525" in ambiguous.stderr
     picked = new("--quote", "January", "--start", "2525", "--id", "january")
     assert picked.returncode == 0, picked.stderr
     again = new("--quote", "January", "--start", "1193", "--id", "january")
-    assert again.returncode == 1 and "never overwritten" in again.stderr
+    assert again.returncode == 2 and "never overwritten" in again.stderr
     existing = next((repo / "claims/records").rglob("death-penalty-removed-2022.yaml"))
     before = existing.read_bytes()
     clash = new("--quote", "Contact", "--id", "death-penalty-removed-2022")
-    assert clash.returncode == 1 and existing.read_bytes() == before
+    assert clash.returncode == 2 and existing.read_bytes() == before
     missing = new("--quote", "Astana")
     assert missing.returncode == 1 and "does not occur" in missing.stderr
 
@@ -171,7 +171,7 @@ def test_show_highlights_spans_in_their_sources(claims: Run) -> None:
 
 def test_show_unknown_claim(claims: Run) -> None:
     result = claims("show", "--root", PROJECT, "no-such-claim")
-    assert result.returncode == 1 and "does not exist" in result.stderr
+    assert result.returncode == 2 and "does not exist" in result.stderr
 
 
 texts = st.text(

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from builder.layout import Layout
 from builder.model import Repository
 from builder.validation import validate
 from tests.conftest import PROJECT
@@ -14,7 +15,7 @@ from tests.conftest import PROJECT
 
 @pytest.fixture(scope="module")
 def shipped() -> Repository:
-    result = validate(PROJECT, datetime.date(2026, 11, 22))
+    result = validate(Layout(PROJECT), datetime.date(2026, 11, 22))
     assert result.problems == ()
     return result.repository
 
@@ -42,7 +43,7 @@ def test_every_verdict_has_its_evidence(shipped: Repository) -> None:
     for claim in shipped.claims:
         if claim.review is None:
             continue
-        stances = {e.stance for e in claim.review.evidence}
+        stances = {e.stance for e in claim.evidence}
         verdict = claim.review.verdict
         if verdict == "supported":
             assert "supports" in stances, claim.id

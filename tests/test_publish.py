@@ -20,8 +20,9 @@ import pytest
 from huggingface_hub import HfApi
 from huggingface_hub.hf_api import CommitInfo, GitRefInfo, GitRefs, RepoFile
 
-from builder.build.output import write_checksums
-from builder.publish import Built, PublishError, _blob_id, publish_hub
+from builder.dataset.checksums import write_checksums
+from builder.errors import InvalidDataError
+from builder.publish import Built, _blob_id, publish_hub
 from tests.conftest import CASES, CLAIMS_COMMAND, Run, git
 
 MINI = CASES / "dataset"
@@ -196,7 +197,9 @@ def test_hub_publish_of_a_tagged_version_compares_files_and_never_moves_the_tag(
     api = _hub(repo_exists=True, list_repo_refs=refs, list_repo_tree=remote)
     with mock.patch("builder.publish.HfApi", return_value=api):
         if tampered:
-            with pytest.raises(PublishError, match=r"already has a tag v0\.1\.0 with different"):
+            with pytest.raises(
+                InvalidDataError, match=r"already has a tag v0\.1\.0 with different"
+            ):
                 publish_hub(built, f"{OWNER}/{NAME}", token="hf_token")
         else:
             done = publish_hub(built, f"{OWNER}/{NAME}", token="hf_token")

@@ -225,7 +225,7 @@ def test_reanchor_refuses_an_invalid_start_and_a_text_that_is_not_utf8(
     latin = tmp_path / "latin.txt"
     latin.write_bytes("caf\xe9".encode("latin-1"))
     result = claims("reanchor", "--root", repo, "elkz-2023-03-11", latin)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "not UTF-8" in result.stderr
     text = _source(repo, "elkz-2023-03-11")
     text.write_bytes(text.read_bytes() + b"tampered")
@@ -233,7 +233,7 @@ def test_reanchor_refuses_an_invalid_start_and_a_text_that_is_not_utf8(
     assert refused.returncode == 1
     assert "must be valid before re-anchoring" in refused.stderr and "A003" in refused.stderr
     unknown = claims("reanchor", "--root", repo, "no-such-source", latin)
-    assert unknown.returncode == 1 and "no source 'no-such-source'" in unknown.stderr
+    assert unknown.returncode == 2 and "no source 'no-such-source'" in unknown.stderr
 
 
 @pytest.mark.parametrize("source_id", ["kazinform-2021-02-13", "kz-mission-eu-2018-08"])

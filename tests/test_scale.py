@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder import loader
+from builder.layout import Layout
 from builder.repository import PARALLEL_FROM
 from builder.validation import validate
 from tests.conftest import CASES, PROJECT
@@ -140,8 +141,8 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_parallel_and_serial_validation_report_the_same_problems_in_the_same_order(
     synthetic: Path,
 ) -> None:
-    serial = validate(synthetic, jobs=1)
-    parallel = validate(synthetic, jobs=2)
+    serial = validate(Layout(synthetic), jobs=1)
+    parallel = validate(Layout(synthetic), jobs=2)
     assert serial.errors >= 6
     assert parallel.problems == serial.problems
     assert parallel.files == serial.files

@@ -85,7 +85,7 @@ def test_the_bump_follows_from_what_changed(
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"version {version} ({bump} release after 1.2.3)\n"
     assert _version(history) == version
-    entry = changelog.read(history)[0]
+    entry = changelog.read(history / "CHANGELOG.md")[0]
     assert (entry.version, entry.date) == (version, "2026-11-22")
     expected = {"correct": "### Changed", "add": "### Added", "remove": "### Removed"}[change]
     assert entry.body.startswith(expected)
@@ -97,7 +97,7 @@ def test_a_smaller_bump_than_the_changes_need_is_refused_a_larger_one_taken(
     _released(history, claims)
     _add_claim(history, "death-penalty-abolished-again-2024")
     refused = claims("release", "--root", history, "--bump", "patch")
-    assert refused.returncode == 1
+    assert refused.returncode == 2
     assert "use --bump minor or higher" in refused.stderr
     assert _version(history) == "1.2.3"
     taken = _released(history, claims, "--bump", "major")

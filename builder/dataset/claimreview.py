@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from builder.build.rows import Row
 from builder.model import Repository
+from builder.rows import Row
 
 RATINGS = {
     "refuted": (1, "Refuted"),

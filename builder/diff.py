@@ -1,5 +1,5 @@
-"""Versions of the dataset: what changed between two (`claims diff`), and the next release
-(`claims release`), its semantic version chosen from what changed.
+"""What changed between two versions of the dataset (`claims diff`), and the release that the
+changes call for.
 
 A user who pins a major version must never lose a claim or see one change split; so removed
 claims (a changed id is a removal and an addition) and moved splits make a major release,
@@ -8,20 +8,13 @@ added claims a minor one, and corrections to existing claims a patch.
 
 from __future__ import annotations
 
-import datetime
 import json
-import subprocess
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import attrs
 
-from builder import changelog
-from builder.fmt import updated_file, write
-from builder.loader import Document, load_file
-from builder.schemas import Kind
-from builder.snapshot import Snapshot, from_git, from_repository
+from builder.snapshot import Snapshot
 
 BUMPS = ("patch", "minor", "major")
 
@@ -99,7 +92,7 @@ def as_text(result: Diff) -> str:
     for change in result.changed:
         lines.append(f"~ {change.id}")
         lines += [f"    {f.field}: {_short(f.old)} -> {_short(f.new)}" for f in change.fields]
-    lines.append(_summary(result))
+    lines.append(summary(result))
     return "\n".join(lines) + "\n"
 
 
@@ -118,7 +111,7 @@ def as_json(result: Diff) -> str:
 def as_markdown(result: Diff, old: Snapshot | None = None, new: Snapshot | None = None) -> str:
     """A review summary (for a pull request's job summary): a table of the claims added,
     removed and changed, field by field, and a table of the verdicts that changed."""
-    lines = [f"### Dataset changes: {_summary(result)}", ""]
+    lines = [f"### Dataset changes: {summary(result)}", ""]
     if result.empty:
         return "\n".join([*lines, "No claim changed."]) + "\n"
     lines += ["| change | claim | fields |", "|---|---|---|"]
@@ -134,7 +127,7 @@ def as_markdown(result: Diff, old: Snapshot | None = None, new: Snapshot | None 
         for field in c.fields
         if field.field == "verdict"
     ]
-    verdicts += [(i, -1, (new or {})[i].get("verdict", -1)) for i in result.added if new]
+    verdicts += [(i, None, (new or {})[i].get("verdict")) for i in result.added if new]
     verdicts = [(i, before, after) for i, before, after in verdicts if before != after]
     if verdicts:
         lines += ["", "#### Verdicts", "", "| claim | before | after |", "|---|---|---|"]
@@ -162,7 +155,7 @@ def _claim_text(claims: Snapshot | None, claim_id: str) -> str:
 
 
 def _verdict(value: Any) -> str:
-    return "not reviewed" if value in (-1, None) else str(value)
+    return "not reviewed" if value is None else str(value)
 
 
 def _cell(text: str) -> str:
@@ -177,7 +170,7 @@ FORMATS: dict[str, Callable[[Diff, Snapshot, Snapshot], str]] = {
 }
 
 
-def _summary(result: Diff) -> str:
+def summary(result: Diff) -> str:
     bump = result.bump()
     return (
         f"{len(result.added)} added, {len(result.removed)} removed, "
@@ -200,118 +193,3 @@ def _scalar(value: Any) -> bool:
 def _short(value: Any, limit: int = 100) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# Releases --------------------------------------------------------------------------------------
-
-
-class ReleaseError(Exception):
-    """A release that cannot be made as asked; the message says why and what to do."""
-
-
-@attrs.frozen
-class Release:
-    version: str
-    previous: str | None
-    bump: str | None
-    diff: Diff
-
-
-def release(root: Path, bump: str | None, today: datetime.date) -> Release:
-    """Write the next version into dataset.yaml and its entry into CHANGELOG.md."""
-    entries = changelog.read(root)
-    dataset_path = root / "claims" / "dataset.yaml"
-    document = load_file(dataset_path, "claims/dataset.yaml")
-    if not isinstance(document, Document):
-        raise ReleaseError("claims/dataset.yaml does not load: run `claims validate`")
-    current = document.data["version"]
-    new = from_repository(root, valid=True)
-    if not entries:
-        if bump:
-            raise ReleaseError(
-                f"there is no earlier release to bump from: the first release is {current}, "
-                "the version in claims/dataset.yaml (change it there to start elsewhere)"
-            )
-        result = Diff(added=tuple(sorted(new)))
-        body = _first_entry(new)
-        version = current
-    else:
-        last = entries[0]
-        if last.version != current:
-            raise ReleaseError(
-                f"claims/dataset.yaml says version {current}, but the last release in "
-                f"{changelog.FILE} is {last.version}: `claims release` sets the version itself"
-            )
-        result = diff(from_git(root, _release_commit(root, last.version), valid=True), new)
-        proposed = result.bump()
-        if proposed is None:
-            raise ReleaseError(f"no claim changed since {last.version}: nothing to release")
-        if bump is not None and BUMPS.index(bump) < BUMPS.index(proposed):
-            raise ReleaseError(
-                f"a {bump} release cannot carry these changes: {_summary(result)}; "
-                f"use --bump {proposed} or higher"
-            )
-        bump = bump or proposed
-        version = bumped(current, bump)
-        body = changelog_body(result)
-    _write_release(root, document, version, changelog.Entry(version, today.isoformat(), body))
-    return Release(version, entries[0].version if entries else None, bump, result)
-
-
-def _first_entry(claims: Snapshot) -> str:
-    sources = {
-        span["source"]
-        for claim in claims.values()
-        for span in [*claim["appearances"], *claim["evidence"]]
-    }
-    reviewed = sum(1 for claim in claims.values() if claim["verdict"] != -1)
-    return (
-        f"### Added\n\n- First release: {_count(len(claims), 'claim')} quoting "
-        f"{_count(len(sources), 'source')}, {reviewed} of them reviewed.\n"
-    )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _release_commit(root: Path, version: str) -> str:
-    """The commit that added the changelog heading of `version`: the released state."""
-    heading = f"## [{version}]"
-    result = subprocess.run(
-        ["git", "-C", str(root), "log", "-1", "--format=%H", "-S", heading, "--", changelog.FILE],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    commit = result.stdout.strip()
-    if result.returncode != 0 or not commit:
-        raise ReleaseError(
-            f"cannot find the commit of release {version} (the one adding '{heading}' to "
-            f"{changelog.FILE}) in the git history of {root}: commit that release first"
-        )
-    return commit
-
-
-def _write_release(root: Path, document: Document, version: str, entry: changelog.Entry) -> None:
-    dataset = updated_file(
-        root / "claims" / "dataset.yaml",
-        "claims/dataset.yaml",
-        Kind.DATASET,
-        {**document.data, "version": version},
-    )
-    if dataset.canonical is None:
-        raise ReleaseError(
-            "; ".join(f"{p.file}:{p.line}:{p.column}: {p.message}" for p in dataset.problems)
-        )
-    path = root / changelog.FILE
-    original = path.read_text(encoding="utf-8") if path.is_file() else None
-    log = attrs.evolve(
-        dataset,
-        path=path,
-        display=changelog.FILE,
-        original=original,
-        canonical=changelog.add_entry(original, entry),
-    )
-    write(dataset)
-    write(log)

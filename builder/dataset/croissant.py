@@ -13,9 +13,9 @@ from typing import Any
 
 from datasets import ClassLabel, LargeList, List, Value
 
-from builder.build.features import FEATURES
-from builder.build.parquet import SplitFiles
-from builder.model import DatasetInfo
+from builder.dataset.configs import BY_NAME
+from builder.dataset.parquet import SplitFiles
+from builder.model import DatasetMetadata
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
 CONTEXT = {
@@ -60,7 +60,7 @@ _TYPES = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer"}
 
 
 def render_croissant(
-    metadata: DatasetInfo,
+    metadata: DatasetMetadata,
     citation: str,
     released: str | None,
     written: Mapping[str, list[SplitFiles]],
@@ -97,7 +97,7 @@ def render_croissant(
                 "@type": "cr:RecordSet",
                 "@id": config,
                 "name": config,
-                "field": _fields(config, FEATURES[config], f"{config}-files"),
+                "field": _fields(config, BY_NAME[config].features, f"{config}-files"),
             }
         )
     document = {

@@ -1,5 +1,9 @@
 """The canonical YAML form of records and metadata, so that diffs show only real changes.
 
+`canonical_text` writes data in that form; `canonical_file` writes it in place of a file's text,
+keeping the file's leading comment block (PyYAML cannot keep comments inside a document, so a
+file with any other comment is refused with F001 rather than silently losing the comment).
+
 - Keys follow the order of the schema's `properties` (the contract's order); keys the schema
   does not know keep their place after the known ones, so formatting never drops anything.
 - A string is quoted when a YAML 1.1 reader (PyYAML, most tools) or a YAML 1.2 reader would
@@ -14,8 +18,10 @@ from typing import Any
 
 import yaml
 
+from builder.layout import Kind
 from builder.loader import resolve_plain
-from builder.schemas import Kind, load_schemas, resolve
+from builder.problems import Problem
+from builder.schemas import load_schemas, resolve
 
 WIDTH = 88  # PyYAML folds at the first space past this, keeping lines near 100
 
@@ -67,8 +73,24 @@ def canonical_text(kind: Kind, data: dict[str, Any]) -> str:
     )
 
 
-def _ordered(value: Any, schema: dict[str, Any], root: dict[str, Any]) -> Any:
-    schema = resolve(schema, root)
+def canonical_file(original: str, display: str, kind: Kind, data: dict[str, Any]) -> str | Problem:
+    """`data` in canonical form, to replace the file `display` whose text is `original`: its
+    leading comment block kept, or F001 if a comment elsewhere in it would be lost."""
+    header, inner = _comments(original)
+    if inner is not None:
+        return Problem(
+            display,
+            inner[0],
+            inner[1],
+            "F001",
+            "a comment inside the document would be lost by formatting; move it into "
+            "`notes` or to the top of the file",
+        )
+    return header + canonical_text(kind, data)
+
+
+def _ordered(value: Any, schema: dict[str, Any], local: dict[str, Any]) -> Any:
+    schema, local = resolve(schema, local)
     if isinstance(value, dict):
         properties = schema.get("properties", {})
         known = [key for key in properties if key in value]
@@ -78,11 +100,34 @@ def _ordered(value: Any, schema: dict[str, Any], root: dict[str, Any]) -> Any:
             key: _ordered(
                 value[key],
                 properties.get(key, extra if isinstance(extra, dict) else {}),
-                root,
+                local,
             )
             for key in known + rest
         }
     if isinstance(value, list):
         items = schema.get("items", {})
-        return [_ordered(item, items, root) for item in value]
+        return [_ordered(item, items, local) for item in value]
     return value
+
+
+def _comments(text: str) -> tuple[str, tuple[int, int] | None]:
+    """The leading comment block, and where the first comment after it is (if any)."""
+    scalars: list[tuple[int, int]] = []
+    first_content: int | None = None
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        start, end = event.start_mark, event.end_mark
+        assert start is not None and end is not None  # libyaml marks every event
+        if isinstance(event, yaml.NodeEvent) and first_content is None:
+            first_content = start.index
+        if isinstance(event, yaml.ScalarEvent):
+            scalars.append((start.index, end.index))
+    first_content = len(text) if first_content is None else first_content
+    header_end = text.rfind("\n", 0, first_content) + 1
+    header = text[:header_end]
+    index = text.find("#", header_end)
+    while index != -1:
+        if not any(start <= index < end for start, end in scalars):
+            line = text.count("\n", 0, index) + 1
+            return header, (line, index - text.rfind("\n", 0, index))
+        index = text.find("#", index + 1)
+    return header, None

@@ -18,16 +18,17 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
-from builder.build.features import CONFIGS, DEFAULT_CONFIG, DERIVED_COLUMNS, FEATURES
-from builder.build.parquet import SplitFiles
-from builder.build.rows import Row
 from builder.changelog import Entry, release_date
-from builder.docs import field_rows
+from builder.dataset.configs import BY_NAME, CONFIGS, DEFAULT
+from builder.dataset.features import DERIVED_COLUMNS
+from builder.dataset.parquet import SplitFiles
 from builder.model import VERDICTS, Repository
-from builder.model import DatasetInfo as Metadata
-from builder.schemas import load_schemas
+from builder.model import DatasetMetadata as Metadata
+from builder.rows import Row
+from builder.schemas import field_rows
 
 BASE_TAGS = ("fact-checking", "claim-verification")
+_NUMBERS = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six"}
 
 
 @attrs.define
@@ -44,7 +45,7 @@ class Stats:
 
     def add(self, claim: Row) -> None:
         self.claims += 1
-        reviewed = claim["verdict"] != -1
+        reviewed = claim["verdict"] is not None
         self.reviewed += reviewed
         self.verdicts[claim["verdict"] if reviewed else "not reviewed"] += 1
         self.topics.update(claim["topics"])
@@ -114,7 +115,7 @@ def _header(
                     {"split": split.name, "path": f"{config}/{split.name}-*.parquet"}
                     for split in splits
                 ],
-                **({"default": True} if config == DEFAULT_CONFIG else {}),
+                **({"default": True} if config == DEFAULT.name else {}),
             }
             for config, splits in written.items()
         }
@@ -133,7 +134,7 @@ def _info(config: str, splits: list[SplitFiles]) -> DatasetInfo:
         )
     size = sum(split.num_bytes for split in splits)
     return DatasetInfo(
-        features=FEATURES[config],
+        features=BY_NAME[config].features,
         splits=split_dict,
         dataset_size=size,
         download_size=sum(split.file_bytes for split in splits),
@@ -160,14 +161,14 @@ def _introduction(metadata: Metadata, repository: Repository, claims: Stats) -> 
 def _loading(metadata: Metadata, written: Mapping[str, list[SplitFiles]]) -> str:
     where = metadata.repo_id or f"dist/{metadata.version}"
     comment = "" if metadata.repo_id else "  # the built folder; on the Hub, OWNER/NAME"
-    split = written[DEFAULT_CONFIG][0].name
+    split = written[DEFAULT.name][0].name
     revision = f', revision="v{metadata.version}"' if metadata.repo_id else ""
     lines = [
         "## Loading",
         "",
-        "Three configurations: `claims` (the default, one row per claim), `sources` (one row "
-        "per source document, with its full text) and `evidence` (one row per claim and "
-        "evidence span, ready for training claim-verification models). Each version is tagged "
+        f"{_NUMBERS[len(CONFIGS)]} configurations: "
+        + ", ".join(f"`{c.name}` ({c.about})" for c in CONFIGS[:-1])
+        + f" and `{CONFIGS[-1].name}` ({CONFIGS[-1].about}). Each version is tagged "
         "`v<version>`; pin one for reproducible results.",
         "",
         "```python",
@@ -196,10 +197,10 @@ def _loading(metadata: Metadata, written: Mapping[str, list[SplitFiles]]) -> str
 def _fields() -> str:
     sections = ["## Fields"]
     for config in CONFIGS:
-        sections.append(f"### `{config}`\n\n| column | type | meaning |\n|---|---|---|")
+        sections.append(f"### `{config.name}`\n\n| column | type | meaning |\n|---|---|---|")
         rows = [
-            f"| `{path}` | {kind} | {describe(config, path)} |"
-            for path, kind in _columns(FEATURES[config])
+            f"| `{path}` | {kind} | {describe(config.name, path)} |"
+            for path, kind in _columns(config.features)
         ]
         sections[-1] += "\n" + "\n".join(rows)
     return "\n\n".join(sections)
@@ -221,7 +222,7 @@ def describe(config: str, path: str) -> str:
 
 
 def _schema_descriptions(kind: str) -> dict[str, str]:
-    return {path: text for path, _, text in field_rows(load_schemas()[kind])}
+    return {path: text for path, _, text in field_rows(kind)}
 
 
 def _columns(features: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:

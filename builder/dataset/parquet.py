@@ -8,13 +8,15 @@ carry the features in their schema metadata.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
 
-from builder.build.rows import Row
+from builder.dataset.features import encode
+from builder.rows import Row
 
 SHARD_ROWS = 100_000
 BATCH_ROWS = 5_000
@@ -33,20 +35,21 @@ class SplitFiles:
 
 
 class SplitWriter:
-    """Writes the rows of one split, announced by count so that shard names are known."""
+    """Writes the rows of one split into shards of at most SHARD_ROWS rows. Shards are named
+    for their final count only when the split is closed (`-of-NNNNN`), so rows can stream in
+    without being counted first."""
 
-    def __init__(self, out: Path, config: str, split: str, rows: int, features: Features) -> None:
+    def __init__(self, out: Path, config: str, split: str, features: Features) -> None:
         self._out, self._features, self._schema = out, features, features.arrow_schema
-        shards = -(-rows // SHARD_ROWS)
-        self._paths = [f"{config}/{split}-{i:05d}-of-{shards:05d}.parquet" for i in range(shards)]
-        self._name, self._expected = split, rows
-        self._batch: list[Row] = []
+        self._config, self._name = config, split
+        self._batch: list[dict[str, Any]] = []
         self._written = self._num_bytes = 0
+        self._shards: list[Path] = []
         self._writer: pq.ParquetWriter | None = None
         (out / config).mkdir(parents=True, exist_ok=True)
 
     def add(self, row: Row) -> None:
-        self._batch.append(self._features.encode_example(row))
+        self._batch.append(encode(self._features, row))
         shard_full = (self._written + len(self._batch)) % SHARD_ROWS == 0
         if len(self._batch) == BATCH_ROWS or shard_full:
             self._flush()
@@ -55,9 +58,14 @@ class SplitWriter:
         self._flush()
         if self._writer is not None:
             self._writer.close()
-        assert self._written == self._expected, (self._written, self._expected)
-        size = sum((self._out / path).stat().st_size for path in self._paths)
-        return SplitFiles(self._name, tuple(self._paths), self._written, self._num_bytes, size)
+        count = len(self._shards)
+        paths = []
+        for index, shard in enumerate(self._shards):
+            path = f"{self._config}/{self._name}-{index:05d}-of-{count:05d}.parquet"
+            shard.rename(self._out / path)
+            paths.append(path)
+        size = sum((self._out / path).stat().st_size for path in paths)
+        return SplitFiles(self._name, tuple(paths), self._written, self._num_bytes, size)
 
     def _flush(self) -> None:
         if not self._batch:
@@ -65,8 +73,9 @@ class SplitWriter:
         if self._writer is None or self._written % SHARD_ROWS == 0:
             if self._writer is not None:
                 self._writer.close()
-            path = self._out / self._paths[self._written // SHARD_ROWS]
-            self._writer = pq.ParquetWriter(path, self._schema, compression="zstd")
+            shard = self._out / self._config / f".{self._name}-{len(self._shards):05d}.partial"
+            self._shards.append(shard)
+            self._writer = pq.ParquetWriter(shard, self._schema, compression="zstd")
         table = pa.Table.from_pylist(self._batch, schema=self._schema)
         self._writer.write_table(table)
         self._written += len(self._batch)

@@ -1,7 +1,9 @@
-"""Rows of each config: the records as plain dicts shaped like `features.FEATURES`.
+"""Claims and sources as rows: plain dicts with a column for every record field, the shape of
+the built dataset's tables and of what `claims diff` compares.
 
-Every record field becomes a column; spans gain their UTF-8 and UTF-16 offsets and 32
-characters of context on each side. Rows come out in id order, so a build is reproducible.
+Spans gain their UTF-8 and UTF-16 offsets and 32 characters of context on each side. A claim not
+reviewed yet has the verdict None; how a table format writes that (parquet: -1, the ClassLabel's
+"no label") is the format's business. Rows come out in id order, so a build is reproducible.
 """
 
 from __future__ import annotations
@@ -12,10 +14,21 @@ from typing import Any
 import attrs
 
 from builder.anchoring import OffsetTable
-from builder.build.features import SPAN
 from builder.model import Claim, Repository, Source, Span
 
 CONTEXT = 32
+SPAN_COLUMNS = (
+    "source",
+    "start",
+    "end",
+    "quote",
+    "start_utf8",
+    "end_utf8",
+    "start_utf16",
+    "end_utf16",
+    "prefix",
+    "suffix",
+)
 
 Row = dict[str, Any]
 
@@ -31,7 +44,7 @@ class SpanRows:
         text = self._texts.get(span.source)
         if text is None or not 0 <= span.start <= span.end <= len(text):
             # Only `claims diff` meets such spans (the build runs on valid data): shown as written.
-            return {**dict.fromkeys(SPAN), **attrs.asdict(span)}
+            return {**dict.fromkeys(SPAN_COLUMNS), **attrs.asdict(span)}
         table = self._tables.get(span.source)
         if table is None:
             table = self._tables[span.source] = OffsetTable(text)
@@ -71,13 +84,10 @@ def claim_row(claim: Claim, spans: SpanRows) -> Row:
             for a in claim.appearances
         ],
         "topics": list(claim.topics),
-        # The verdict's name; -1, the ClassLabel's "no label", for a claim not yet reviewed.
-        "verdict": review.verdict if review else -1,
+        "verdict": review.verdict if review else None,
         "rationale": review.rationale if review else None,
         "reviewed": review.reviewed if review else None,
-        "evidence": [
-            {**spans.row(e.span), "stance": e.stance} for e in (review.evidence if review else ())
-        ],
+        "evidence": [{**spans.row(e.span), "stance": e.stance} for e in claim.evidence],
         "related": [{"claim": r.claim, "relation": r.relation} for r in claim.related],
         "notes": claim.notes,
     }

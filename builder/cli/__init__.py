@@ -1,0 +1,73 @@
+"""The `claims` command: one module per subcommand, each its parser and its handler side by
+side, wiring only; the work is done by the modules of `builder`.
+
+Every error a user can act on is a `ClaimsError` carrying its exit code, caught here once:
+0 success; 1 the data is invalid, or what was asked for is not in the data; 2 a usage or
+environment error; 3 an internal error, printed as one line (the traceback with `--debug` or
+`CLAIMS_DEBUG=1`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from builder import __version__, report
+from builder.cli import (
+    add_source,
+    build,
+    diff,
+    fmt,
+    locate,
+    new,
+    publish,
+    reanchor,
+    release,
+    show,
+    validate,
+)
+from builder.cli.common import add_debug
+from builder.errors import ClaimsError, ExitCode
+
+COMMANDS = (validate, locate, new, fmt, show, build, diff, release, publish, add_source, reanchor)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ClaimsError as error:
+        sys.stderr.write(report.as_text(error.problems))
+        print(f"claims: error: {_one_line(error.message)}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if args.debug or os.environ.get("CLAIMS_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"claims: internal error: {type(error).__name__}: {_one_line(str(error))} "
+            "(run again with --debug or CLAIMS_DEBUG=1 to see the traceback)",
+            file=sys.stderr,
+        )
+        return ExitCode.INTERNAL
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="claims",
+        description="Validate claim records against their sources and build the dataset.",
+    )
+    top.add_argument("--version", action="version", version=f"claims {__version__}")
+    add_debug(top, default=False)
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        add_debug(command.add(commands), default=argparse.SUPPRESS)
+    return top
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,55 @@
+"""`claims add-source`: a source's text byte for byte, and its metadata skeleton."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from builder.add_source import SourceDraft, add_source
+from builder.cli.common import Subcommands, add_root, open_repository, print_written
+from builder.errors import ExitCode
+
+
+def add(commands: Subcommands) -> argparse.ArgumentParser:
+    command = commands.add_parser(
+        "add-source",
+        help="add a source document: its text byte for byte, and a metadata skeleton",
+        description="Copy FILE byte for byte to claims/sources/ID.txt (never normalised: "
+        "offsets count its characters as stored), pin it by SHA-256 and write the metadata "
+        "skeleton claims/sources/ID.yaml. Fields left empty are named by `claims validate`. "
+        "Existing files are never overwritten.",
+    )
+    add_root(command)
+    command.add_argument("file", type=Path, metavar="FILE", help="the text, UTF-8")
+    command.add_argument("--id", dest="source_id", required=True, metavar="SLUG")
+    command.add_argument("--title", default="", help="the document's headline")
+    command.add_argument("--publisher", default="", help="who published it")
+    command.add_argument(
+        "--published", default="", metavar="DATE", help="YYYY-MM-DD, YYYY-MM or YYYY"
+    )
+    command.add_argument(
+        "--language",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="a BCP 47 tag of the text's language (repeat for several)",
+    )
+    command.add_argument("--url", help="the address of the original")
+    command.add_argument("--rights", help="who holds the rights, and the terms of reuse")
+    command.set_defaults(run=run)
+    return command
+
+
+def run(args: argparse.Namespace) -> int:
+    layout = open_repository(args)
+    draft = SourceDraft(
+        id=args.source_id,
+        title=args.title,
+        publisher=args.publisher,
+        published=args.published,
+        languages=tuple(args.language),
+        url=args.url,
+        rights=args.rights,
+    )
+    print_written(layout, add_source(layout, args.file, draft))
+    return ExitCode.OK

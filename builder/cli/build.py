@@ -1,0 +1,49 @@
+"""`claims build`: validate, then write the dataset folder OUT/<version>/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from builder import report
+from builder.cli.common import Subcommands, add_jobs, add_root, open_repository
+from builder.errors import ExitCode, InvalidDataError
+from builder.validation import validate
+
+
+def add(commands: Subcommands) -> argparse.ArgumentParser:
+    command = commands.add_parser(
+        "build",
+        help="validate, then write the Hugging Face dataset folder OUT/<version>/",
+        description="Validate the repository, then write OUT/<version>/: parquet files for the "
+        "claims, sources and evidence configs, the dataset card, croissant.json, "
+        "claimreview.jsonl and SHA256SUMS. Nothing is written when validation finds errors; "
+        "a previous build of the same version is replaced only once the new one is complete.",
+    )
+    add_root(command)
+    command.add_argument(
+        "--out", type=Path, metavar="DIR", help="where to write (default: ROOT/dist)"
+    )
+    add_jobs(command)
+    command.set_defaults(run=run)
+    return command
+
+
+def run(args: argparse.Namespace) -> int:
+    # datasets and pyarrow take a second or two to import: only the commands that write or read
+    # built datasets pay for them.
+    from builder.dataset.pipeline import build  # noqa: PLC0415
+
+    layout = open_repository(args)
+    result = validate(layout, jobs=args.jobs)
+    if not result.success():
+        counts = report.summary(len(result.files), result.errors, result.warnings).strip()
+        raise InvalidDataError(
+            f"nothing built ({counts}): fix the errors above first", result.problems
+        )
+    sys.stderr.write(report.as_text(result.problems))
+    target = build(layout, result.repository, args.out if args.out else args.root / "dist")
+    print(target)
+    print(f'load it with: datasets.load_dataset({str(target)!r}, "claims")', file=sys.stderr)
+    return ExitCode.OK

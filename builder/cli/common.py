@@ -1,0 +1,82 @@
+"""What several commands share: the --root, --jobs and --debug options, opening the repository,
+and printing what a command wrote."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from pathlib import Path
+from typing import Any, TypeAlias
+
+from builder import report
+from builder.layout import Layout
+from builder.validation import still_to_fill
+from builder.writing import recover
+
+# What `add_subparsers` returns: argparse has no public name for it.
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def add_root(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="the claims repository (default: the current directory)",
+    )
+
+
+def add_jobs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="check records in up to N processes (default: one per core)",
+    )
+
+
+def add_debug(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=default,
+        help="show the traceback of an internal error",
+    )
+
+
+def open_repository(args: argparse.Namespace) -> Layout:
+    """The repository at --root, after finishing or undoing a write that was interrupted."""
+    layout = Layout.open(args.root)
+    done = recover(layout.journal)
+    if done:
+        print(f"claims: {done}", file=sys.stderr)
+    return layout
+
+
+def print_written(layout: Layout, paths: list[str]) -> None:
+    """The files a command wrote, then what is still to fill in, as `validate` says it."""
+    print("\n".join(paths))
+    problems = still_to_fill(layout, paths)
+    if problems:
+        print(
+            f"still to fill in ({len(problems)}), as `claims validate` reports them:",
+            file=sys.stderr,
+        )
+        sys.stderr.write(report.as_text(problems))
+
+
+def positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return int(value)
+
+
+def iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-22") from error

@@ -1,0 +1,75 @@
+"""The configurations of the built dataset, one object each: its columns, what it holds, and
+how its rows and their splits follow from the claims or the sources.
+
+Adding a config is adding one `Config` to `CONFIGS`: the pipeline writes it, the card and the
+Croissant metadata describe it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Literal
+
+import attrs
+from datasets import Features
+
+from builder.dataset import features
+from builder.rows import Row
+
+Split = str
+RowsOf = Callable[[Row, Split], Iterable[tuple[Split, Row]]]
+
+
+@attrs.frozen
+class Config:
+    """One configuration. `rows` turns one claim row (or source row, as `over` says) and that
+    claim's split into this config's rows, each with its split."""
+
+    name: str
+    features: Features
+    about: str
+    over: Literal["claims", "sources"]
+    rows: RowsOf
+
+
+def _claims(claim: Row, split: Split) -> Iterable[tuple[Split, Row]]:
+    yield split, claim
+
+
+def _evidence(claim: Row, split: Split) -> Iterable[tuple[Split, Row]]:
+    """One row per (claim, evidence span); it stays in its claim's split."""
+    for evidence in claim["evidence"]:
+        yield (
+            split,
+            {
+                "claim_id": claim["id"],
+                "claim": claim["claim"],
+                "verdict": claim["verdict"],
+                **evidence,
+            },
+        )
+
+
+def _sources(source: Row, _split: Split) -> Iterable[tuple[Split, Row]]:
+    yield "train", source
+
+
+CLAIMS = Config("claims", features.CLAIM, "the default, one row per claim", "claims", _claims)
+SOURCES = Config(
+    "sources",
+    features.SOURCE,
+    "one row per source document, with its full text",
+    "sources",
+    _sources,
+)
+EVIDENCE = Config(
+    "evidence",
+    features.EVIDENCE,
+    "one row per claim and evidence span, ready for training claim-verification models",
+    "claims",
+    _evidence,
+)
+
+CONFIGS = (CLAIMS, SOURCES, EVIDENCE)
+DEFAULT = CLAIMS
+BY_NAME = {config.name: config for config in CONFIGS}

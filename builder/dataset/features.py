@@ -1,0 +1,95 @@
+"""The typed columns of each config, as `datasets.Features`, and the one place where a row
+becomes what parquet stores.
+
+Parquet files are written with a config's `features.arrow_schema`, whose metadata carries these
+features, so `datasets.load_dataset` gives back ClassLabels and int32 offsets, not plain ints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datasets import ClassLabel, Features, List, Value
+
+from builder.model import STANCES, VERDICTS
+from builder.rows import SPAN_COLUMNS, Row
+
+VERDICT = ClassLabel(names=list(VERDICTS))
+STANCE = ClassLabel(names=list(STANCES))
+NO_LABEL = -1  # a ClassLabel's "no label": the verdict of a claim not reviewed yet
+
+_string = Value("string")
+_offset = Value("int32")
+
+SPAN = {name: _offset if name.startswith(("start", "end")) else _string for name in SPAN_COLUMNS}
+
+CLAIM = Features(
+    {
+        "id": _string,
+        "claim": _string,
+        "claimant": {"name": _string, "kind": _string, "role": _string},
+        "claim_date": _string,
+        "appearances": List({**SPAN, "language": _string, "translation": _string}),
+        "topics": List(_string),
+        "verdict": VERDICT,
+        "rationale": _string,
+        "reviewed": _string,
+        "evidence": List({**SPAN, "stance": STANCE}),
+        "related": List({"claim": _string, "relation": _string}),
+        "notes": _string,
+    }
+)
+
+SOURCE = Features(
+    {
+        "id": _string,
+        "title": _string,
+        "publisher": _string,
+        "published": _string,
+        "languages": List(_string),
+        "sha256": _string,
+        "url": _string,
+        "rights": _string,
+        "revisions": List({"date": _string, "sha256": _string, "reason": _string}),
+        "notes": _string,
+        "text": _string,
+    }
+)
+
+EVIDENCE = Features(
+    {
+        "claim_id": _string,
+        "claim": _string,
+        "verdict": VERDICT,
+        **SPAN,
+        "stance": STANCE,
+    }
+)
+
+# What the columns that are not record fields mean; record fields are described by the schemas.
+DERIVED_COLUMNS = {
+    "start_utf8": "UTF-8 byte offset of `start` (for Rust, Arrow and other byte-indexed readers).",
+    "end_utf8": "UTF-8 byte offset of `end`.",
+    "start_utf16": "UTF-16 code unit offset of `start` (what JavaScript strings count).",
+    "end_utf16": "UTF-16 code unit offset of `end`.",
+    "prefix": "Up to 32 characters of source text just before the span.",
+    "suffix": "Up to 32 characters of source text just after the span.",
+    "verdict": "The review's verdict as a class label: "
+    + ", ".join(f"{i} {name}" for i, name in enumerate(VERDICTS))
+    + "; -1 when the claim is not reviewed yet.",
+    "stance": "How the evidence bears on the claim, as a class label: "
+    + ", ".join(f"{i} {name}" for i, name in enumerate(STANCES))
+    + ".",
+    "claim_id": "Id of the claim the evidence is for.",
+    "text": "The full source text, exactly as stored (offsets count its code points).",
+}
+
+
+def encode(features: Features, row: Row) -> dict[str, Any]:
+    """A row as parquet stores it: class labels as numbers, a missing one as -1."""
+    labelled = {
+        name: NO_LABEL if isinstance(feature, ClassLabel) and row[name] is None else row[name]
+        for name, feature in features.items()
+    }
+    encoded: dict[str, Any] = features.encode_example(labelled)
+    return encoded

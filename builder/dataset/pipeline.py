@@ -1,0 +1,104 @@
+"""`claims build`: a validated repository as a Hugging Face dataset folder, `OUT/<version>/`.
+
+One pass: claim rows stream from the repository (`rows`) into every config's parquet shards
+(`configs`, `parquet`), written in record batches so memory stays bounded, while the card's
+statistics are counted and ClaimReview JSON-LD (`claimreview`) written; then source rows; then
+the files that describe them: the dataset card (`card`), Croissant metadata (`croissant`) and
+SHA256SUMS (`checksums`). The folder appears only once complete (`writing.atomic_folder`). The
+same inputs give byte-identical files: rows are sorted, and nothing reads the clock, the time
+zone or the output path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from builder import changelog
+from builder.dataset.card import Stats, citation, render_card
+from builder.dataset.checksums import sha256_file, write_checksums
+from builder.dataset.claimreview import claim_review_line
+from builder.dataset.configs import CONFIGS, Config
+from builder.dataset.croissant import render_croissant
+from builder.dataset.parquet import SplitFiles, SplitWriter
+from builder.errors import InvalidDataError
+from builder.layout import CHANGELOG, RECORDS, Layout
+from builder.model import Repository
+from builder.rows import Row, claim_rows, source_rows
+from builder.splits import split_of
+from builder.writing import atomic_folder
+
+
+def build(layout: Layout, repository: Repository, out: Path) -> Path:
+    """Write the dataset for a repository that passed validation; return `OUT/<version>`."""
+    assert repository.dataset is not None, "the build runs on validated repositories only"
+    metadata = repository.dataset
+    if not repository.claims:
+        raise InvalidDataError(f"{RECORDS}/ holds no claims: there is nothing to build")
+    entries = changelog.read(layout.path(CHANGELOG))
+    target = out / metadata.version
+    with atomic_folder(target) as folder:
+        stats = Stats()
+        written = _write_tables(folder, repository, stats)
+        shards = {
+            path: sha256_file(folder / path)
+            for splits in written.values()
+            for split in splits
+            for path in split.paths
+        }
+        _write(folder / "README.md", render_card(repository, stats, written, entries))
+        _write(
+            folder / "croissant.json",
+            render_croissant(
+                metadata,
+                citation(metadata, entries),
+                changelog.release_date(entries, metadata.version),
+                written,
+                shards,
+            ),
+        )
+        write_checksums(folder)
+    return target
+
+
+def _write_tables(
+    folder: Path, repository: Repository, stats: Stats
+) -> dict[str, list[SplitFiles]]:
+    """Every config's parquet shards, and claimreview.jsonl, in one pass over the claims.
+
+    Splits and configs without rows are left out (an empty parquet file does not load), such
+    as `evidence` before the first review.
+    """
+    assert repository.dataset is not None
+    weights = repository.dataset.split_weights
+    writers: dict[tuple[str, str], SplitWriter] = {}
+
+    def write(config: Config, row: Row, split: str) -> None:
+        for name, out in config.rows(row, split):
+            if (config.name, name) not in writers:
+                writers[config.name, name] = SplitWriter(folder, config.name, name, config.features)
+            writers[config.name, name].add(out)
+
+    with (folder / "claimreview.jsonl").open("wb") as reviews:
+        for claim in claim_rows(repository):
+            stats.add(claim)
+            split = split_of(claim["id"], weights)
+            for config in CONFIGS:
+                if config.over == "claims":
+                    write(config, claim, split)
+            if claim["verdict"] is not None:
+                reviews.write(claim_review_line(repository, claim).encode("utf-8"))
+    for source in source_rows(repository):
+        for config in CONFIGS:
+            if config.over == "sources":
+                write(config, source, "train")
+    order = list(dict.fromkeys([name for name, _ in weights] + ["train"]))
+    written = {
+        config.name: [writers[config.name, s].close() for s in order if (config.name, s) in writers]
+        for config in CONFIGS
+    }
+    return {name: splits for name, splits in written.items() if splits}
+
+
+def _write(path: Path, text: str) -> None:
+    """UTF-8 with `\n` line ends on every platform, for byte-identical builds."""
+    path.write_bytes(text.encode("utf-8"))

@@ -1,0 +1,149 @@
+"""Every git call of the tool, in one place and one error style.
+
+What a user types is never passed to git as it is: a revision is checked to be one and resolved
+to a commit id (`rev-parse --verify --end-of-options`), and only that id reaches other commands,
+so that `--changed-since=--output=FILE` is an unknown revision, not an option git obeys. Paths
+come back NUL-separated (`-z`), so that no file name is quoted or split. A failure is a
+`GitError` saying what git said; a folder that is not a git repository is a usage error.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from builder.errors import ExternalError, UsageError
+
+# No prompt for credentials, no pager, no editor: git runs unattended, as in CI.
+_ENVIRONMENT = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_EDITOR": "true"}
+# A committer for commits and tags when git has no identity configured (as on a CI runner).
+_IDENTITY = ("-c", "user.name=claims", "-c", "user.email=claims@localhost")
+
+
+class GitError(ExternalError):
+    """git failed; the message is git's own last line."""
+
+
+def run(cwd: Path, *args: str, allowed: tuple[int, ...] = (0,)) -> str:
+    """git ARGS in `cwd`; its standard output. Exit codes outside `allowed` are a GitError."""
+    result = _git(cwd, args)
+    if result.returncode not in allowed:
+        said = (result.stderr.strip() or result.stdout.strip()).splitlines()
+        raise GitError(f"git {args[0]} failed: {said[-1] if said else result.returncode}")
+    return result.stdout
+
+
+def query(cwd: Path, *args: str) -> str | None:
+    """The answer of a git question (`rev-parse`, `config`), or None when git answers no."""
+    result = _git(cwd, args)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def _git(cwd: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            env={**os.environ, **_ENVIRONMENT},
+            check=False,
+        )
+    except FileNotFoundError as error:
+        raise ExternalError("git is not installed: install git and try again") from error
+
+
+def require_repository(root: Path) -> None:
+    """A usage error unless `root` is inside a git repository."""
+    if query(root, "rev-parse", "--git-dir") is None:
+        raise UsageError(f"{root} is not inside a git repository")
+
+
+def commit_of(root: Path, revision: str) -> str:
+    """The commit id that `revision` names in the repository holding `root`.
+
+    Anything that is not a revision there (an option such as `--output=x`, a typo, a folder
+    outside git) is a usage error, raised before git does anything else.
+    """
+    require_repository(root)
+    commit = None
+    if revision and not revision.startswith("-"):
+        commit = query(
+            root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
+        )
+    if not commit:
+        raise UsageError(f"{revision!r} is not a git revision in {root}")
+    return commit
+
+
+def changed_files(root: Path, commit: str, folder: str) -> list[str]:
+    """Files under `folder` (relative to `root`) that differ from `commit`: committed since,
+    staged, unstaged or untracked."""
+    changed = _names(
+        run(root, "diff", "--relative", "--name-only", "--no-renames", "-z", commit, "--", folder)
+    )
+    changed += _names(run(root, "ls-files", "-z", "--others", "--exclude-standard", "--", folder))
+    return changed
+
+
+def files_mentioning(root: Path, words: list[str], folder: str) -> list[str]:
+    """Files under `folder`, tracked or not, that contain any of `words` as a whole word."""
+    if not words:
+        return []
+    patterns = [argument for word in words for argument in ("-e", word)]
+    return _names(
+        run(
+            root,
+            "grep",
+            "--untracked",
+            "-l",
+            "-z",
+            "-F",
+            "-w",
+            *patterns,
+            "--",
+            folder,
+            allowed=(0, 1),  # 1: no file matched
+        )
+    )
+
+
+def last_commit_adding(root: Path, text: str, path: str) -> str | None:
+    """The newest commit that added or removed `text` in `path`, if any."""
+    found = query(root, "log", "-1", "--format=%H", "-S", text, "--", path)
+    return found or None
+
+
+def export(root: Path, commit: str, folder: str, into: Path) -> None:
+    """Write `folder` as it is at `commit` under `into` (an empty folder)."""
+    with tempfile.TemporaryDirectory(prefix="claims-git-") as scratch:
+        archive = Path(scratch) / "archive.tar"
+        run(root, "archive", "--format=tar", f"--output={archive}", commit, "--", folder)
+        with tarfile.open(archive) as tar:
+            tar.extractall(into, filter="data")
+
+
+def clone(remote: str, into: Path) -> None:
+    """A clone of `remote` (a path or URL) at `into`, its files not checked out."""
+    run(into.parent, "clone", "--quiet", "--no-checkout", "--", remote, str(into))
+
+
+def commit(work: Path, message: str) -> None:
+    run(work, *_identity(work), "commit", "--quiet", "-m", message)
+
+
+def tag(work: Path, name: str, message: str) -> None:
+    """An annotated tag `name` on the current commit."""
+    run(work, *_identity(work), "tag", "--annotate", name, "-m", message)
+
+
+def _identity(work: Path) -> tuple[str, ...]:
+    return () if query(work, "config", "user.email") else _IDENTITY
+
+
+def _names(output: str) -> list[str]:
+    return [name for name in output.split("\0") if name]

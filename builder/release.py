@@ -1,0 +1,125 @@
+"""`claims release`: the next version of the dataset, its number chosen from what changed since
+the last release (`diff.Diff.bump`), written into claims/dataset.yaml with a dated entry at the
+top of CHANGELOG.md, both files or neither."""
+
+from __future__ import annotations
+
+import datetime
+
+import attrs
+
+from builder import changelog, git
+from builder.canonical import canonical_file
+from builder.diff import BUMPS, Diff, bumped, changelog_body, diff, summary
+from builder.errors import InvalidDataError, NotFoundError, UsageError
+from builder.layout import CHANGELOG, DATASET, Kind, Layout
+from builder.model import DatasetMetadata
+from builder.problems import Problem
+from builder.snapshot import Snapshot, claims_of, from_git
+from builder.validation import validate
+from builder.writing import FileWrite, write_files
+
+
+@attrs.frozen
+class Release:
+    version: str
+    previous: str | None
+    bump: str | None
+    diff: Diff
+
+
+def release(layout: Layout, bump: str | None, today: datetime.date) -> Release:
+    """Write the next version into dataset.yaml and its entry into CHANGELOG.md."""
+    entries = changelog.read(layout.path(CHANGELOG))
+    result = validate(layout)
+    if not result.success() or result.repository.dataset is None:
+        errors = [p for p in result.problems if p.severity.value == "error"]
+        raise InvalidDataError("nothing released: fix the errors above first", errors)
+    metadata = result.repository.dataset
+    current = metadata.version
+    new = claims_of(result)
+    if not entries:
+        if bump:
+            raise UsageError(
+                f"there is no earlier release to bump from: the first release is {current}, "
+                f"the version in {DATASET} (change it there to start elsewhere)"
+            )
+        changes = Diff(added=tuple(sorted(new)))
+        body = _first_entry(new)
+        version = current
+    else:
+        last = entries[0]
+        if last.version != current:
+            raise InvalidDataError(
+                f"{DATASET} says version {current}, but the last release in "
+                f"{CHANGELOG} is {last.version}: `claims release` sets the version itself"
+            )
+        changes = diff(
+            from_git(layout.root, _release_commit(layout, last.version), valid=True), new
+        )
+        proposed = changes.bump()
+        if proposed is None:
+            raise NotFoundError(f"no claim changed since {last.version}: nothing to release")
+        if bump is not None and BUMPS.index(bump) < BUMPS.index(proposed):
+            raise UsageError(
+                f"a {bump} release cannot carry these changes: {summary(changes)}; "
+                f"use --bump {proposed} or higher"
+            )
+        bump = bump or proposed
+        version = bumped(current, bump)
+        body = changelog_body(changes)
+    entry = changelog.Entry(version, today.isoformat(), body)
+    _write_release(layout, attrs.evolve(metadata, version=version), entry)
+    return Release(version, entries[0].version if entries else None, bump, changes)
+
+
+def _first_entry(claims: Snapshot) -> str:
+    sources = {
+        span["source"]
+        for claim in claims.values()
+        for span in [*claim["appearances"], *claim["evidence"]]
+    }
+    reviewed = sum(1 for claim in claims.values() if claim["verdict"] is not None)
+    return (
+        f"### Added\n\n- First release: {_count(len(claims), 'claim')} quoting "
+        f"{_count(len(sources), 'source')}, {reviewed} of them reviewed.\n"
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _release_commit(layout: Layout, version: str) -> str:
+    """The commit that added the changelog heading of `version`: the released state."""
+    heading = f"## [{version}]"
+    git.require_repository(layout.root)
+    commit = git.last_commit_adding(layout.root, heading, CHANGELOG)
+    if commit is None:
+        raise UsageError(
+            f"cannot find the commit of release {version} (the one adding '{heading}' to "
+            f"{CHANGELOG}) in the git history of {layout.root}: commit that release first"
+        )
+    return commit
+
+
+def _write_release(layout: Layout, metadata: DatasetMetadata, entry: changelog.Entry) -> None:
+    """The new version into dataset.yaml and the entry into CHANGELOG.md, both or neither."""
+    original = metadata.origin.path
+    dataset = canonical_file(
+        layout.path(original).read_bytes().decode("utf-8"),
+        original,
+        Kind.DATASET,
+        metadata.to_data(),
+    )
+    if isinstance(dataset, Problem):
+        raise InvalidDataError(f"cannot write the new version into {DATASET}", [dataset])
+    log = layout.path(CHANGELOG)
+    text = log.read_text(encoding="utf-8") if log.is_file() else None
+    write_files(
+        [
+            FileWrite(layout.path(original), dataset.encode("utf-8")),
+            FileWrite(log, changelog.add_entry(text, entry).encode("utf-8")),
+        ],
+        layout.journal,
+    )

@@ -1,0 +1,195 @@
+"""Writing files so that a crash, a full disk or a killed process never leaves one half-written.
+
+- `write_files`: one or several files, all or nothing. Each new content goes to a temporary
+  file beside its target and is flushed to disk; a journal then records which temporary file
+  becomes which file, and from that moment the write is decided: the renames follow, and if
+  they are interrupted, the next run finishes them (`recover`). Interrupted before, nothing has
+  changed and the next run removes the temporary files. Files keep their permission bits (a new
+  one gets 0666 less the umask); a symlink is never written through.
+- `atomic_folder`: a whole folder (a build), written hidden beside its target and renamed into
+  place once complete; the previous folder stays whole throughout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import stat
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import attrs
+
+from builder.errors import ExternalError, UsageError
+
+
+@attrs.frozen
+class FileWrite:
+    """New content for the file at `path`; with `new`, the file must not exist yet."""
+
+    path: Path
+    content: bytes
+    new: bool = False
+
+
+def write_files(writes: Sequence[FileWrite], journal: Path) -> None:
+    """Write every file or none; `journal` is where the decision is recorded meanwhile."""
+    for write in writes:
+        _check_target(write)
+    plan: list[tuple[Path, Path]] = []
+    try:
+        for write in writes:
+            temporary = write.path.with_name(
+                f".{write.path.name}.claims-{secrets.token_hex(4)}.tmp"
+            )
+            plan.append((temporary, write.path))
+        _write_journal(journal, "prepared", plan)
+        for (temporary, _), write in zip(plan, writes, strict=True):
+            write.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_temporary(temporary, write.content, _mode_for(write.path))
+        _write_journal(journal, "committed", plan)
+    except OSError as error:
+        _undo(plan, journal)
+        raise _failure(error, "nothing was changed") from error
+    try:
+        _finish(plan, journal)
+    except OSError as error:
+        raise _failure(error, "the next claims command finishes the write") from error
+
+
+def recover(journal: Path) -> str | None:
+    """Finish or undo a write that was interrupted; say which, or None if there was none."""
+    try:
+        state = json.loads(journal.read_text(encoding="utf-8"))
+        plan = [(journal.parent / t, journal.parent / f) for t, f in state["files"]]
+        committed = state["state"] == "committed"
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ExternalError(
+            f"{journal} is damaged ({error}); check the files it names and remove it"
+        ) from error
+    if committed:
+        _finish(plan, journal)
+        return f"finished an interrupted write of {len(plan)} files"
+    _undo(plan, journal)
+    return f"undid an interrupted write: its {len(plan)} files were left as they were"
+
+
+def _check_target(write: FileWrite) -> None:
+    if write.path.is_symlink():
+        raise UsageError(
+            f"{write.path} is a symlink; claims does not write through links: "
+            "replace it with the file itself"
+        )
+    if write.new and write.path.exists():
+        raise UsageError(f"{write.path} already exists and is never overwritten")
+    if write.path.exists() and not write.path.is_file():
+        raise UsageError(f"{write.path} is not a regular file")
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _write_temporary(path: Path, content: bytes, mode: int) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fchmod(stream.fileno(), mode)
+            os.fsync(stream.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _write_journal(journal: Path, state: str, plan: list[tuple[Path, Path]]) -> None:
+    base = journal.parent
+    files = [[os.path.relpath(t, base), os.path.relpath(f, base)] for t, f in plan]
+    content = json.dumps({"state": state, "files": files}, indent=1).encode("utf-8")
+    temporary = journal.with_name(f"{journal.name}.{secrets.token_hex(4)}.tmp")
+    _write_temporary(temporary, content, 0o644)
+    temporary.replace(journal)
+    _sync_folder(base)
+
+
+def _finish(plan: list[tuple[Path, Path]], journal: Path) -> None:
+    for temporary, target in plan:
+        if temporary.exists():
+            temporary.replace(target)
+    for folder in {target.parent for _, target in plan}:
+        _sync_folder(folder)
+    journal.unlink(missing_ok=True)
+
+
+def _undo(plan: list[tuple[Path, Path]], journal: Path) -> None:
+    for temporary, _ in plan:
+        temporary.unlink(missing_ok=True)
+    journal.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _failure(error: OSError, outcome: str) -> ExternalError:
+    where = f" ({error.filename})" if error.filename else ""
+    return ExternalError(f"cannot write: {error.strerror}{where}; {outcome}")
+
+
+# A whole folder -----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """Yield an empty folder; on success it becomes `target`, on any error it disappears.
+
+    An interrupted build leaves only a hidden `.NAME.partial-*` folder, which the next one
+    sweeps away. Between the two renames of a replacement, the old folder waits as
+    `.NAME.previous-*`, and the next build puts it back if the process died right there.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _recover_folder(target)
+    partial = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
+    partial.mkdir()
+    try:
+        yield partial
+        _replace_folder(partial, target)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
+def _replace_folder(partial: Path, target: Path) -> None:
+    if not target.exists():
+        partial.rename(target)
+        return
+    previous = target.with_name(f".{target.name}.previous-{secrets.token_hex(4)}")
+    target.rename(previous)
+    partial.rename(target)
+    shutil.rmtree(previous)
+
+
+def _recover_folder(target: Path) -> None:
+    """Undo what an interrupted build left: restore a displaced output, drop partial folders."""
+    for leftover in sorted(target.parent.glob(f".{target.name}.previous-*")):
+        if target.exists():
+            shutil.rmtree(leftover)
+        else:
+            leftover.rename(target)
+    for leftover in target.parent.glob(f".{target.name}.partial-*"):
+        shutil.rmtree(leftover)
