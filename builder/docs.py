@@ -17,6 +17,7 @@ from pathlib import Path
 from builder.layout import Kind
 from builder.problems import CODES
 from builder.schemas import field_rows
+from builder.writing import FileWrite, write_file
 
 
 def fields_table(kind: Kind) -> str:
@@ -58,7 +59,7 @@ def main(argv: list[str]) -> int:
     for name in argv:
         path = Path(name)
         text = path.read_text(encoding="utf-8")
-        path.write_text(render(text), encoding="utf-8")
+        write_file(FileWrite(path, render(text).encode("utf-8")))
     return 0
 
 

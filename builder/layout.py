@@ -159,7 +159,7 @@ class Layout:
         _require_slug(claim_id, "claim")
         parts = PurePosixPath(folder or "").parts
         if PurePosixPath(folder or "").is_absolute() or any(
-            part in ("..", ".") or part.startswith(".") or "\n" in part for part in parts
+            part.startswith(".") or "\n" in part for part in parts
         ):
             raise UsageError(
                 f"--folder {folder!r} is not a sub-folder of {RECORDS}: give a relative path "

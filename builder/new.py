@@ -16,7 +16,7 @@ from builder.canonical import canonical_text
 from builder.errors import NotFoundError, UsageError
 from builder.layout import Kind, Layout
 from builder.loader import Document, load_file
-from builder.writing import FileWrite, write_files
+from builder.writing import FileWrite, write_file
 
 
 @attrs.frozen
@@ -71,7 +71,7 @@ def create_record(layout: Layout, draft: Draft) -> str:
     }
     relative = layout.new_record(claim_id, draft.folder)
     content = canonical_text(Kind.CLAIM, record).encode("utf-8")
-    write_files([FileWrite(layout.path(relative), content, new=True)], layout.journal)
+    write_file(FileWrite(layout.path(relative), content, new=True))
     return relative
 
 

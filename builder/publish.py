@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import httpx
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError, HFValidationError
 
@@ -135,8 +134,19 @@ def publish_hub(
     """Upload the build to the Hub dataset repository `repo_id` and tag the commit."""
     try:
         return _publish_hub(HfApi(token=token), built, repo_id, dry_run=dry_run)
-    except (HfHubHTTPError, HFValidationError, httpx.HTTPError) as error:
+    except HFValidationError as error:
+        raise UsageError(f"{repo_id!r} is not a Hub repository id: {error}") from error
+    except (*_HUB_ERRORS,) as error:
         raise ExternalError(f"the Hub refused or could not be reached: {error}") from error
+
+
+# What a Hub call raises, whatever HTTP client this huggingface_hub uses (httpx, httpx2): its
+# own HTTP errors, the client's (the base of those), and the OS's (no network, offline mode).
+_HUB_ERRORS: tuple[type[BaseException], ...] = (
+    HfHubHTTPError,
+    *(base for base in HfHubHTTPError.__mro__[1:] if base.__name__ == "HTTPError"),
+    OSError,
+)
 
 
 def _publish_hub(api: HfApi, built: Built, repo_id: str, *, dry_run: bool) -> list[str]:

@@ -21,7 +21,7 @@ import attrs
 from builder.anchoring import Outcome, Reanchorer
 from builder.canonical import canonical_file
 from builder.errors import InvalidDataError, UsageError
-from builder.layout import Kind, Layout
+from builder.layout import RECORDS, Kind, Layout
 from builder.loader import Pointer
 from builder.model import Claim, Revision, Span
 from builder.problems import Problem, Severity
@@ -71,7 +71,12 @@ def plan(
     quoting = [
         c for c in result.repository.claims if any(p.span.source == source_id for p in c.spans())
     ]
-    involved = {files.metadata, files.text} | {claim.origin.path for claim in quoting}
+    # A record that does not load may quote the source too: it must be fixed first.
+    loaded = {claim.origin.path for claim in result.repository.claims}
+    unloaded = {
+        p.file for p in result.problems if p.file.startswith(RECORDS) and p.file not in loaded
+    }
+    involved = {files.metadata, files.text} | {claim.origin.path for claim in quoting} | unloaded
     errors = [p for p in result.problems if p.file in involved and p.severity is Severity.ERROR]
     if errors:
         raise InvalidDataError(

@@ -1,6 +1,8 @@
 """Writing files so that a crash, a full disk or a killed process never leaves one half-written.
 
-- `write_files`: one or several files, all or nothing. Each new content goes to a temporary
+- `write_file`: one file, replaced atomically: its new content goes to a temporary file beside
+  it, is flushed to disk, and is renamed over it.
+- `write_files`: several files, all or nothing. Each new content goes to a temporary
   file beside its target and is flushed to disk; a journal then records which temporary file
   becomes which file, and from that moment the write is decided: the renames follow, and if
   they are interrupted, the next run finishes them (`recover`). Interrupted before, nothing has
@@ -35,17 +37,29 @@ class FileWrite:
     new: bool = False
 
 
+def write_file(write: FileWrite) -> None:
+    """Replace (or create) one file atomically: a crash leaves the old content or the new."""
+    _check_target(write)
+    temporary = _temporary(write.path)
+    try:
+        write.path.parent.mkdir(parents=True, exist_ok=True)
+        _write_temporary(temporary, write.content, _mode_for(write.path))
+        temporary.replace(write.path)
+        _sync_folder(write.path.parent)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise _failure(error, "the file was left as it was") from error
+
+
 def write_files(writes: Sequence[FileWrite], journal: Path) -> None:
     """Write every file or none; `journal` is where the decision is recorded meanwhile."""
+    if len(writes) == 1:
+        write_file(writes[0])
+        return
     for write in writes:
         _check_target(write)
-    plan: list[tuple[Path, Path]] = []
+    plan = [(_temporary(write.path), write.path) for write in writes]
     try:
-        for write in writes:
-            temporary = write.path.with_name(
-                f".{write.path.name}.claims-{secrets.token_hex(4)}.tmp"
-            )
-            plan.append((temporary, write.path))
         _write_journal(journal, "prepared", plan)
         for (temporary, _), write in zip(plan, writes, strict=True):
             write.path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,6 +103,10 @@ def _check_target(write: FileWrite) -> None:
         raise UsageError(f"{write.path} already exists and is never overwritten")
     if write.path.exists() and not write.path.is_file():
         raise UsageError(f"{write.path} is not a regular file")
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.claims-{secrets.token_hex(4)}.tmp")
 
 
 def _mode_for(path: Path) -> int:

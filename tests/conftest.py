@@ -1,4 +1,5 @@
-"""Shared fixtures: a scratch copy of the shipped repository, and the real `claims` command."""
+"""Shared fixtures: a scratch copy of the shipped repository, and the `claims` command, run in
+the test's own process (fast) or as the installed program (for the few tests that need one)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,26 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+
+from builder.cli import main
 
 PROJECT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).resolve().parent / "cases"
 CLAIMS_COMMAND = str(Path(sys.executable).with_name("claims"))
 
-Run = Callable[..., subprocess.CompletedProcess[str]]
+
+class Ran(NamedTuple):
+    """How a command ended, as `subprocess.CompletedProcess` says it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Run = Callable[..., Ran]
 
 # `datasets` and `huggingface_hub` read these when first imported: the tests load built folders
 # offline, with caches of their own rather than the user's.
@@ -73,11 +86,29 @@ def history(tmp_path: Path, no_git_config: None) -> Path:
 
 
 @pytest.fixture
-def claims() -> Run:
-    """Run the installed `claims` command; returns the finished process (never raises)."""
+def claims(capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run `claims ARGS` through `main()` in this process; how it ended (never raises)."""
 
-    def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
+    def run(*args: str | Path, cwd: Path | None = None) -> Ran:
+        capsys.readouterr()
+        here = Path.cwd()
+        os.chdir(cwd or here)
+        try:
+            code = main([str(arg) for arg in args])
+        finally:
+            os.chdir(here)
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def claims_process() -> Run:
+    """Run the installed `claims` program as its own process; how it ended (never raises)."""
+
+    def run(*args: str | Path, cwd: Path | None = None) -> Ran:
+        done = subprocess.run(
             [CLAIMS_COMMAND, *map(str, args)],
             capture_output=True,
             text=True,
@@ -85,5 +116,62 @@ def claims() -> Run:
             check=False,
             timeout=120,
         )
+        return Ran(done.returncode, done.stdout, done.stderr)
 
     return run
+
+
+MINI = CASES / "dataset"
+RECORDS_2024 = Path("claims") / "records" / "2024"
+
+# A text as received: CRLF line ends, a no-break space, a Cyrillic look-alike, an emoji and a
+# decomposed accent. add-source must keep every byte.
+RECEIVED = (
+    "Statement, 5\u00a0May 2024\r\n"
+    "The minister \u0421laus Petrov said the Cafe\u0301 talks had failed 👎.\r\n"
+    "He said that 18 people are political prisoners.\r\n"
+).encode()
+
+
+@pytest.fixture
+def branch(history: Path, tmp_path: Path) -> Path:
+    """A clone of a claims repository, on a branch off main, as a contributor has it."""
+    fork = tmp_path / "fork"
+    git(tmp_path, "clone", "--quiet", str(history), str(fork))
+    git(fork, "switch", "--quiet", "-c", "new-claims")
+    return fork
+
+
+def add_received_source(claims: Run, root: Path, text: Path) -> Ran:
+    """`claims add-source` for the received statement, with its metadata."""
+    return claims(
+        "add-source", text, "--root", root, "--id", "mfa-2024-05", "--title",
+        "Statement of 5 May 2024", "--publisher", "Ministry", "--published", "2024-05-05",
+        "--language", "en",
+    )  # fmt: skip
+
+
+def copy_claim(root: Path, claim_id: str) -> None:
+    """A new record in the fixture repository: a copy of one claim under another id."""
+    source = root / RECORDS_2024 / "death-penalty-abolished-2024.yaml"
+    text = source.read_text(encoding="utf-8").replace(
+        "id: death-penalty-abolished-2024", f"id: {claim_id}"
+    )
+    (root / RECORDS_2024 / f"{claim_id}.yaml").write_text(text, encoding="utf-8")
+
+
+def edit_record(root: Path, claim_id: str, old: str, new: str) -> None:
+    """Replace `old` (which must be there) by `new` in a record of the fixture repository."""
+    path = root / RECORDS_2024 / f"{claim_id}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def released(root: Path, claims: Run, *args: str) -> Ran:
+    """`claims release` dated 2026-11-22, committed when it succeeds."""
+    result = claims("release", "--root", root, "--date", "2026-11-22", *args)
+    if result.returncode == 0:
+        git(root, "add", "--all")
+        git(root, "commit", "--quiet", "-m", "Release")
+    return result

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builder import loader
 from builder.loader import (
     Document,
     ParseFailure,
@@ -16,6 +19,7 @@ from builder.loader import (
     parse_text,
     resolve_plain,
 )
+from tests.conftest import CASES, PROJECT
 
 
 def parsed(text: str) -> Document:
@@ -148,10 +152,14 @@ keys = st.text(
 )
 # Text as curators write it; NEL and the Unicode line separators are left out because PyYAML's
 # emitter writes them unescaped and YAML readers then fold them into line breaks.
+
+
 texts = st.text(
     st.characters(exclude_categories=["Cc", "Cs", "Zl", "Zp"], include_characters="\n\t"),
     max_size=30,
 )
+
+
 scalars = st.one_of(
     texts,
     st.integers(-(10**12), 10**12),
@@ -159,6 +167,8 @@ scalars = st.one_of(
     st.none(),
     st.sampled_from(["no", "yes", "on", "2021-02-13", "1:20", "0.1.0", "~", "null", "12"]),
 )
+
+
 values = st.recursive(
     scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
@@ -182,3 +192,97 @@ CoreSchemaDumper.add_representer(str, _represent_text)
 def test_data_written_by_a_yaml_emitter_reads_back_unchanged(data: dict[str, object]) -> None:
     text = yaml.dump(data, Dumper=CoreSchemaDumper, allow_unicode=True)
     assert parsed(text).data == data
+
+
+def _careful(text: str) -> loader.Loaded:
+    return loader.parse_events(text, "careful.yaml")
+
+
+def _utf8(path: Path) -> bool:
+    """Files that are not UTF-8 are refused before either loader sees them."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+YAML_FILES = sorted(
+    filter(_utf8, [*PROJECT.joinpath("claims").rglob("*.yaml"), *CASES.rglob("*.yaml")]), key=str
+)
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=[p.name for p in YAML_FILES])
+def test_the_fast_loader_reads_every_file_as_the_careful_one_does(path: Path) -> None:
+    text = path.read_bytes().decode("utf-8")
+    fast = loader._plain_data(text)
+    careful = _careful(text)
+    if fast is not None:
+        assert isinstance(careful, loader.Document)
+        assert fast == careful.data
+
+
+SCALARS = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "yes",
+            "no",
+            "on",
+            "off",
+            "2021-02-13",
+            "2021-07",
+            "0o17",
+            "0x1F",
+            "1e3",
+            ".inf",
+            "-.INF",
+            ".nan",
+            "~",
+            "null",
+            "True",
+            "FALSE",
+            "012",
+            "+1",
+            "1_000",
+            "3.0",
+            "",
+            " ",
+        ]
+    ),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+)
+
+
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=8), VALUES, min_size=1, max_size=5), st.data())
+def test_the_fast_loader_types_scalars_as_the_careful_one(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    style = draw.draw(st.sampled_from([None, "'", '"']))
+    text = yaml.safe_dump(data, allow_unicode=True, default_style=style, sort_keys=False)
+    fast = loader._plain_data(text)
+    careful = _careful(text)
+    if fast is not None:
+        assert isinstance(careful, loader.Document)
+        assert fast == careful.data
+
+
+def test_positions_are_found_when_a_problem_asks_for_them() -> None:
+    text = "id: x\nclaim: >\n  folded\ntopics: [a, b]\n"
+    document = loader.parse_text(text, "x.yaml")
+    assert isinstance(document, loader.Document)
+    assert document.position(("topics", 1)).line == 4
+    assert document.key_position(("claim",)) == loader.Position(2, 1)

@@ -20,6 +20,7 @@ import pytest
 from huggingface_hub import HfApi
 from huggingface_hub.hf_api import CommitInfo, GitRefInfo, GitRefs, RepoFile
 
+from builder.cli import main
 from builder.dataset.checksums import write_checksums
 from builder.errors import InvalidDataError
 from builder.publish import Built, _blob_id, publish_hub
@@ -29,15 +30,18 @@ MINI = CASES / "dataset"
 OWNER, NAME = "test-owner", "mini-claims"
 
 
-@pytest.fixture
-def versions(tmp_path: Path, claims: Run) -> tuple[Path, Path]:
-    """Builds of two versions: 0.1.0 with a train and a test split, and 0.2.0 with a claim
-    added, one removed, and every claim in train."""
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Builds of two versions, made once for the module (tests copy one before changing it):
+    0.1.0 with a train and a test split, and 0.2.0 with a claim added, one removed, and every
+    claim in train."""
+    tmp_path = tmp_path_factory.mktemp("versions")
     root = tmp_path / "repo"
     shutil.copytree(MINI / "claims", root / "claims")
     dataset = root / "claims" / "dataset.yaml"
     dataset.write_text(dataset.read_text(encoding="utf-8").replace("1.2.3", "0.1.0"))
-    first = claims("build", "--root", root, "--out", tmp_path / "dist")
+    build = ("build", "--root", str(root), "--out", str(tmp_path / "dist"))
+    assert main(list(build)) == 0
     records = root / "claims" / "records" / "2024"
     (records / "cafe-talks-continue-2024.yaml").unlink()
     text = (records / "death-penalty-abolished-2024.yaml").read_text(encoding="utf-8")
@@ -46,9 +50,8 @@ def versions(tmp_path: Path, claims: Run) -> tuple[Path, Path]:
     )
     text = dataset.read_text(encoding="utf-8").replace("0.1.0", "0.2.0")
     dataset.write_text(text.replace("splits:\n  train: 3\n  test: 1\n", ""))
-    second = claims("build", "--root", root, "--out", tmp_path / "dist")
-    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
-    return Path(first.stdout.strip()), Path(second.stdout.strip())
+    assert main(list(build)) == 0
+    return tmp_path / "dist" / "0.1.0", tmp_path / "dist" / "0.2.0"
 
 
 @pytest.fixture
@@ -117,11 +120,13 @@ def test_dry_run_lists_the_plan_and_changes_nothing(
 
 
 def test_a_build_changed_after_it_was_written_is_not_published(
-    versions: tuple[Path, Path], bare: Path, claims: Run
+    versions: tuple[Path, Path], bare: Path, claims: Run, tmp_path: Path
 ) -> None:
-    card = versions[0] / "README.md"
+    edited = tmp_path / "edited" / "0.1.0"
+    shutil.copytree(versions[0], edited)
+    card = edited / "README.md"
     card.write_text(card.read_text(encoding="utf-8") + "edited\n")
-    result = claims("publish", versions[0], "--git", bare)
+    result = claims("publish", edited, "--git", bare)
     assert result.returncode == 1
     assert "README.md changed after the build: build it again" in result.stderr
     assert git(bare, "tag", "--list") == ""

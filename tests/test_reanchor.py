@@ -4,7 +4,6 @@ ambiguous or lost and left alone; never put where its words are not."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 
 from builder.anchoring import Outcome, Reanchorer
 from builder.loader import Document, load_file
-from tests.conftest import Run
+from tests.conftest import Ran, Run
 
 # Words rather than arbitrary characters: a text of "aaaa" has no one right place for "aa".
 WORD = st.sampled_from(
@@ -112,7 +111,7 @@ def _revise(
     return revised
 
 
-def _report(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
+def _report(result: Ran) -> list[dict[str, Any]]:
     report: list[dict[str, Any]] = json.loads(result.stdout)
     return report
 

@@ -36,7 +36,10 @@ COMMANDS = (validate, locate, new, fmt, show, build, diff, release, publish, add
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error argparse printed
+        return done.code if isinstance(done.code, int) else ExitCode.USAGE
     try:
         return int(args.run(args))
     except ClaimsError as error:

@@ -1,0 +1,59 @@
+"""`claims add-source`: a source text kept byte for byte and pinned by its digest."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import (
+    RECEIVED,
+    Run,
+    add_received_source,
+)
+
+
+def test_add_source_keeps_every_byte_and_pins_it(
+    bare_repo: Path, tmp_path: Path, claims: Run
+) -> None:
+    received = tmp_path / "statement.txt"
+    received.write_bytes(RECEIVED)
+    result = add_received_source(claims, bare_repo, received)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "claims/sources/mfa-2024-05.txt",
+        "claims/sources/mfa-2024-05.yaml",
+    ]
+    assert result.stderr == ""  # nothing left to fill in
+    sources = bare_repo / "claims" / "sources"
+    assert (sources / "mfa-2024-05.txt").read_bytes() == RECEIVED
+    metadata = yaml.safe_load((sources / "mfa-2024-05.yaml").read_text(encoding="utf-8"))
+    assert metadata["sha256"] == hashlib.sha256(RECEIVED).hexdigest()
+    again = claims("add-source", received, "--root", bare_repo, "--id", "mfa-2024-05")
+    assert again.returncode == 2
+    assert "already exists and is never overwritten" in again.stderr
+    assert (sources / "mfa-2024-05.txt").read_bytes() == RECEIVED
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("caf\xe9".encode("latin-1"), "latin-2024", "is not UTF-8 (byte 3 is 0xe9)"),
+        (b"  \n", "blank-2024", "is empty"),
+        (b"text", "Not_A_Slug", "is not a source id"),
+    ],
+    ids=["not-utf8", "empty", "bad-id"],
+)
+def test_add_source_refuses_what_it_cannot_keep_and_writes_nothing(
+    bare_repo: Path, tmp_path: Path, claims: Run, case: tuple[bytes, str, str]
+) -> None:
+    content, source_id, message = case
+    received = tmp_path / "received.txt"
+    received.write_bytes(content)
+    before = sorted((bare_repo / "claims" / "sources").iterdir())
+    result = claims("add-source", received, "--root", bare_repo, "--id", source_id)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert sorted((bare_repo / "claims" / "sources").iterdir()) == before

@@ -1,0 +1,94 @@
+"""`claims diff`: what changed between two builds, repositories or git revisions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import (
+    RECORDS_2024,
+    Run,
+    copy_claim,
+    edit_record,
+    released,
+)
+
+
+def test_changing_a_split_weight_moves_claims_and_is_a_major_release(
+    history: Path, claims: Run
+) -> None:
+    released(history, claims)
+    path = history / "claims" / "dataset.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("test: 1", "test: 9"))
+    result = claims("diff", "--root", history, "HEAD", str(history), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["bump"] == "major"
+    assert report["changed"] == [
+        {
+            "id": "death-penalty-abolished-2024",
+            "fields": [{"field": "split", "old": "train", "new": "test"}],
+        }
+    ]
+
+
+def test_diff_of_two_builds_field_by_field_in_three_formats(
+    history: Path, tmp_path: Path, claims: Run
+) -> None:
+    old = claims("build", "--root", history, "--out", tmp_path / "old")
+    edit_record(history, "no-political-prisoners-2024", "verdict: refuted", "verdict: conflicting")
+    copy_claim(history, "death-penalty-abolished-again-2024")
+    (history / RECORDS_2024 / "cafe-talks-continue-2024.yaml").unlink()
+    new = claims("build", "--root", history, "--out", tmp_path / "new")
+    old_dir, new_dir = old.stdout.strip(), new.stdout.strip()
+
+    text = claims("diff", old_dir, new_dir)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.splitlines() == [
+        "+ death-penalty-abolished-again-2024",
+        "- cafe-talks-continue-2024",
+        "~ no-political-prisoners-2024",
+        '    verdict: "refuted" -> "conflicting"',
+        "1 added, 1 removed, 1 changed (a major release)",
+    ]
+    report = json.loads(claims("diff", old_dir, new_dir, "--format", "json").stdout)
+    assert report["changed"] == [
+        {
+            "id": "no-political-prisoners-2024",
+            "fields": [{"field": "verdict", "old": "refuted", "new": "conflicting"}],
+        }
+    ]
+    markdown = claims("diff", old_dir, new_dir, "--format", "markdown").stdout
+    assert markdown.splitlines() == [
+        "### Dataset changes: 1 added, 1 removed, 1 changed (a major release)",
+        "",
+        "| change | claim | fields |",
+        "|---|---|---|",
+        "| added | `death-penalty-abolished-again-2024` | "
+        "The death penalty was abolished in 2021. |",
+        "| removed | `cafe-talks-continue-2024` | The Café Europa talks will continue. |",
+        '| changed | `no-political-prisoners-2024` | verdict "refuted" → "conflicting" |',
+        "",
+        "#### Verdicts",
+        "",
+        "| claim | before | after |",
+        "|---|---|---|",
+        "| `death-penalty-abolished-again-2024` | not reviewed | supported |",
+        "| `no-political-prisoners-2024` | refuted | conflicting |",
+    ]
+
+
+def test_a_build_and_its_own_git_revision_do_not_differ(
+    history: Path, tmp_path: Path, claims: Run
+) -> None:
+    built = claims("build", "--root", history, "--out", tmp_path).stdout.strip()
+    result = claims("diff", "--root", history, "HEAD", built)
+    assert result.stdout == "0 added, 0 removed, 0 changed\n"
+
+
+def test_an_unknown_revision_is_a_usage_error(history: Path, claims: Run) -> None:
+    result = claims("diff", "--root", history, "no-such-revision", "HEAD")
+    assert result.returncode == 2
+    assert "neither a built dataset folder, a claims repository, nor a git revision" in (
+        result.stderr
+    )

@@ -1,0 +1,101 @@
+"""`claims release`: the version bump the changes call for, and its changelog entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder import changelog
+from builder.loader import load_file
+from tests.conftest import (
+    RECORDS_2024,
+    Run,
+    copy_claim,
+    edit_record,
+    released,
+)
+
+
+def _version(root: Path) -> str:
+    document = load_file(root / "claims" / "dataset.yaml", "claims/dataset.yaml")
+    return str(document.data["version"])  # type: ignore[union-attr]
+
+
+def test_the_first_release_keeps_the_version_and_starts_the_changelog(
+    history: Path, claims: Run
+) -> None:
+    result = released(history, claims)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "version 1.2.3 (first release)\n"
+    changelog = (history / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## [1.2.3] - 2026-11-22" in changelog
+    assert "4 claims quoting 2 sources, 3 of them reviewed" in changelog
+    assert _version(history) == "1.2.3"
+
+
+def test_nothing_changed_means_nothing_to_release(history: Path, claims: Run) -> None:
+    released(history, claims)
+    result = released(history, claims)
+    assert result.returncode == 1
+    assert "no claim changed since 1.2.3" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "bump", "version"),
+    [
+        ("correct", "patch", "1.2.4"),
+        ("add", "minor", "1.3.0"),
+        ("remove", "major", "2.0.0"),
+    ],
+)
+def test_the_bump_follows_from_what_changed(
+    history: Path, claims: Run, change: str, bump: str, version: str
+) -> None:
+    released(history, claims)
+    if change == "correct":
+        edit_record(history, "cafe-talks-continue-2024", "Not reviewed yet.", "Awaiting review.")
+    elif change == "add":
+        copy_claim(history, "death-penalty-abolished-again-2024")
+    else:
+        (history / RECORDS_2024 / "cafe-talks-continue-2024.yaml").unlink()
+    result = released(history, claims)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"version {version} ({bump} release after 1.2.3)\n"
+    assert _version(history) == version
+    entry = changelog.read(history / "CHANGELOG.md")[0]
+    assert (entry.version, entry.date) == (version, "2026-11-22")
+    expected = {"correct": "### Changed", "add": "### Added", "remove": "### Removed"}[change]
+    assert entry.body.startswith(expected)
+
+
+def test_a_smaller_bump_than_the_changes_need_is_refused_a_larger_one_taken(
+    history: Path, claims: Run
+) -> None:
+    released(history, claims)
+    copy_claim(history, "death-penalty-abolished-again-2024")
+    refused = claims("release", "--root", history, "--bump", "patch")
+    assert refused.returncode == 2
+    assert "use --bump minor or higher" in refused.stderr
+    assert _version(history) == "1.2.3"
+    taken = released(history, claims, "--bump", "major")
+    assert taken.returncode == 0, taken.stderr
+    assert _version(history) == "2.0.0"
+
+
+def test_a_hand_edited_version_is_refused(history: Path, claims: Run) -> None:
+    released(history, claims)
+    path = history / "claims" / "dataset.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("1.2.3", "1.2.9"))
+    result = claims("release", "--root", history)
+    assert result.returncode == 1
+    assert "says version 1.2.9, but the last release in CHANGELOG.md is 1.2.3" in result.stderr
+
+
+def test_release_keeps_the_rest_of_dataset_yaml_as_written(history: Path, claims: Run) -> None:
+    path = history / "claims" / "dataset.yaml"
+    before = path.read_text(encoding="utf-8")
+    released(history, claims)
+    edit_record(history, "cafe-talks-continue-2024", "Not reviewed yet.", "Awaiting review.")
+    released(history, claims)
+    assert path.read_text(encoding="utf-8") == before.replace("1.2.3", "1.2.4")

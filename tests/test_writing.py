@@ -1,0 +1,132 @@
+"""The one way files are written: atomically, keeping their modes, several all or nothing, and
+an interrupted write finished or undone by the next run."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from builder import writing
+from builder.errors import ExternalError, UsageError
+from builder.writing import FileWrite, recover, write_file, write_files
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o600, 0o444, 0o664])
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path, mode: int) -> None:
+    path = tmp_path / "record.yaml"
+    path.write_text("old\n")
+    path.chmod(mode)
+    write_file(FileWrite(path, b"new\n"))
+    assert (path.read_bytes(), _mode(path)) == (b"new\n", mode)
+    write_files([FileWrite(path, b"newer\n"), FileWrite(tmp_path / "b", b"b")], tmp_path / "j")
+    assert (path.read_bytes(), _mode(path)) == (b"newer\n", mode)
+
+
+def test_a_new_file_gets_the_usual_mode(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        write_file(FileWrite(tmp_path / "new.yaml", b"x", new=True))
+    finally:
+        os.umask(umask)
+    assert _mode(tmp_path / "new.yaml") == 0o644
+
+
+def test_a_symlink_is_never_written_through(tmp_path: Path) -> None:
+    target = tmp_path / "target.yaml"
+    target.write_text("kept\n")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    with pytest.raises(UsageError, match="does not write through links"):
+        write_file(FileWrite(link, b"changed\n"))
+    assert target.read_text() == "kept\n" and link.is_symlink()
+
+
+def test_an_existing_file_is_never_overwritten_when_a_new_one_is_asked_for(tmp_path: Path) -> None:
+    (tmp_path / "a").write_text("kept")
+    with pytest.raises(UsageError, match="never overwritten"):
+        write_files(
+            [FileWrite(tmp_path / "b", b"b", new=True), FileWrite(tmp_path / "a", b"x", new=True)],
+            tmp_path / "journal",
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a"]
+    assert (tmp_path / "a").read_text() == "kept"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("failing", range(4))
+def test_a_failure_while_preparing_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: int
+) -> None:
+    for name in "abc":
+        (tmp_path / name).write_text(f"old {name}")
+    before = _files(tmp_path)
+    real = writing._write_temporary
+    calls = []
+
+    def full_disk(path: Path, content: bytes, mode: int) -> None:
+        calls.append(path)
+        if len(calls) > failing:
+            raise OSError(28, "No space left on device", str(path))
+        real(path, content, mode)
+
+    monkeypatch.setattr(writing, "_write_temporary", full_disk)
+    writes = [FileWrite(tmp_path / name, f"new {name}".encode()) for name in "abc"]
+    with pytest.raises(ExternalError, match=r"No space left on device.*nothing was changed"):
+        write_files(writes, tmp_path / "journal")
+    assert _files(tmp_path) == before
+
+
+def test_a_write_interrupted_after_its_decision_is_finished_by_recover(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in "abc":
+        (tmp_path / name).write_text(f"old {name}")
+    renamed = []
+    real = Path.replace
+
+    def killed(self: Path, target: Path) -> Path:
+        if Path(target).parent == tmp_path and Path(target).name in "abc":
+            if renamed:
+                raise KeyboardInterrupt  # the process dies after the first file's rename
+            renamed.append(target)
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "replace", killed)
+    writes = [FileWrite(tmp_path / name, f"new {name}".encode()) for name in "abc"]
+    with pytest.raises(KeyboardInterrupt):
+        write_files(writes, tmp_path / "journal")
+    monkeypatch.undo()
+    assert json.loads((tmp_path / "journal").read_text())["state"] == "committed"
+    assert recover(tmp_path / "journal") == "finished an interrupted write of 3 files"
+    assert _files(tmp_path) == {name: f"new {name}".encode() for name in "abc"}
+    assert recover(tmp_path / "journal") is None
+
+
+def test_a_write_interrupted_before_its_decision_is_undone_by_recover(tmp_path: Path) -> None:
+    (tmp_path / "a").write_text("old a")
+    temporary = tmp_path / ".a.claims-0000.tmp"
+    temporary.write_text("new a")
+    (tmp_path / "journal").write_text(
+        json.dumps({"state": "prepared", "files": [[temporary.name, "a"]]})
+    )
+    assert recover(tmp_path / "journal") == (
+        "undid an interrupted write: its 1 files were left as they were"
+    )
+    assert _files(tmp_path) == {"a": b"old a"}
+
+
+def test_a_damaged_journal_is_reported_not_trusted(tmp_path: Path) -> None:
+    (tmp_path / "journal").write_text('{"state": "comm')
+    with pytest.raises(ExternalError, match="is damaged"):
+        recover(tmp_path / "journal")
