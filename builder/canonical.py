@@ -14,6 +14,7 @@ file with any other comment is refused with F001 rather than silently losing the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -31,9 +32,18 @@ class _CanonicalDumper(yaml.SafeDumper):
         super().increase_indent(flow, False)  # indent sequences under their key
 
 
+# Characters YAML reads as line breaks, or will not print as they are: only a double-quoted
+# string (which writes them as escapes) keeps them.
+_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
+)
+
+
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     style: str | None = None
-    if "\n" in text:
+    if _UNPRINTABLE.search(text):
+        style = '"'
+    elif "\n" in text:
         style = "|" if text.strip() == text.rstrip("\n") and "\r" not in text else '"'
     elif not isinstance(resolve_plain(text), str) or _typed_by_yaml_1_1(dumper, text):
         style = '"'

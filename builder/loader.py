@@ -8,7 +8,9 @@ and builds the data itself, so that:
   strings; only `true`/`false`, `null`/`~`, integers and floats are typed;
 - tags, anchors and aliases are refused, never constructed or expanded, so an alias bomb costs
   no more than reading the file;
-- duplicate keys, extra documents, empty files and non-mapping documents are errors.
+- duplicate keys, extra documents, empty files and non-mapping documents are errors;
+- nesting deeper than MAX_DEPTH levels is refused from the event stream, before anything is
+  built (a record is 4 levels deep; 100,000 `[` would crash the C parser's recursion).
 
 A failed parse is a value (`ParseFailure`) to report, not an exception that stops the run.
 """
@@ -27,6 +29,7 @@ from yaml.cyaml import CParser  # type: ignore[attr-defined]
 from builder.problems import Problem
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 100
 
 Pointer = tuple[str | int, ...]
 """Where a value sits in a document: the keys and indices leading to it."""
@@ -139,10 +142,24 @@ def parse_text(text: str, display_path: str) -> Loaded:
     no duplicate or complex key) is read by libyaml's C loader, typed the same way; any other
     goes through the event stream, which finds and places each of its problems.
     """
-    data = _plain_data(text)
+    data = _plain_data(text) if _depth_bound(text) <= MAX_DEPTH else None
     if data is not None:
         return Document(display_path, data, text)
     return parse_events(text, display_path)
+
+
+def _depth_bound(text: str) -> int:
+    """More than the nesting depth `text` can have, cheaply: every level opens with a new line,
+    a `- ` or `? ` entry, or a `[` or `{`. Most files are far below MAX_DEPTH; only the others
+    have their real depth measured, by the event stream."""
+    return (
+        text.count("\n")
+        + text.count("- ")
+        + text.count("? ")
+        + text.count("[")
+        + text.count("{")
+        + 2
+    )
 
 
 def parse_events(text: str, display_path: str) -> Loaded:
@@ -150,6 +167,18 @@ def parse_events(text: str, display_path: str) -> Loaded:
     builder = _DocumentBuilder(display_path, text)
     try:
         builder.consume(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except yaml.reader.ReaderError as error:
+        line, column = _text_position(text, error.position)
+        builder.problems.append(
+            Problem(
+                display_path,
+                line,
+                column,
+                "L004",
+                f"YAML syntax error: the character U+{error.character:04X} is not allowed in "
+                "YAML; remove it (a double-quoted string may write it as an escape)",
+            )
+        )
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -157,11 +186,13 @@ def parse_events(text: str, display_path: str) -> Loaded:
         context = error.context_mark
         if context is not None and mark is not None and context.line != mark.line:
             what += f" (started at line {context.line + 1}, column {context.column + 1})"
+        what = " ".join(what.split())
         builder.problems.append(
             Problem(display_path, line, column, "L004", f"YAML syntax error: {what}")
         )
     except yaml.YAMLError as error:
-        builder.problems.append(Problem(display_path, 1, 1, "L004", f"YAML error: {error}"))
+        said = " ".join(str(error).split())
+        builder.problems.append(Problem(display_path, 1, 1, "L004", f"YAML error: {said}"))
     except _StopReadingError:
         pass
     return builder.result()
@@ -254,6 +285,13 @@ class _DocumentBuilder:
                 "L007",
                 f"tag {tag} is not allowed: remove it, values are "
                 "plain strings, numbers, lists and mappings",
+            )
+        if isinstance(event, yaml.CollectionStartEvent) and len(self.stack) >= MAX_DEPTH:
+            self._fatal(
+                event,
+                "L014",
+                f"values are nested more than {MAX_DEPTH} levels deep here; "
+                "a record needs a handful: flatten the structure",
             )
         if isinstance(event, yaml.MappingStartEvent):
             self.stack.append(_Frame({}, pointer))
@@ -408,6 +446,11 @@ def _plain_data(text: str) -> dict[str, Any] | None:
 def _position(event: yaml.Event) -> Position:
     mark = event.start_mark
     return Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:

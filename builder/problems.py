@@ -44,6 +44,7 @@ CODES: dict[str, Code] = {
         Code("L011", _E, "file cannot be read, or leaves the repository through a symlink"),
         Code("L012", _E, "file in claims/ that the tool would ignore (wrong name or extension)"),
         Code("L013", _E, "required repository file is missing"),
+        Code("L014", _E, "values nested too deeply (more than 100 levels)"),
         # The JSON Schemas.
         Code("S001", _E, "required field is missing"),
         Code("S002", _E, "unknown field (a typo, or a field the format does not have)"),
@@ -75,6 +76,7 @@ CODES: dict[str, Code] = {
         Code("D002", _E, "review date is before the claim was made"),
         # Formatting.
         Code("F001", _E, "comment inside a document, which formatting cannot keep"),
+        Code("F002", _E, "value that formatting cannot write back unchanged"),
     ]
 }
 
