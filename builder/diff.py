@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from builder.report import visible
 from builder.snapshot import Snapshot
 
 BUMPS = ("patch", "minor", "major")
@@ -93,7 +94,7 @@ def as_text(result: Diff) -> str:
         lines.append(f"~ {change.id}")
         lines += [f"    {f.field}: {_short(f.old)} -> {_short(f.new)}" for f in change.fields]
     lines.append(summary(result))
-    return "\n".join(lines) + "\n"
+    return "".join(f"{visible(line)}\n" for line in lines)
 
 
 def as_json(result: Diff) -> str:
@@ -132,7 +133,7 @@ def as_markdown(result: Diff, old: Snapshot | None = None, new: Snapshot | None 
     if verdicts:
         lines += ["", "#### Verdicts", "", "| claim | before | after |", "|---|---|---|"]
         lines += [f"| `{i}` | {_verdict(b)} | {_verdict(a)} |" for i, b, a in sorted(verdicts)]
-    return "\n".join(lines) + "\n"
+    return "".join(f"{visible(line)}\n" for line in lines)
 
 
 def changelog_body(result: Diff) -> str:

@@ -37,8 +37,10 @@ SOURCES = f"{CLAIMS}/sources"
 DATASET = f"{CLAIMS}/dataset.yaml"
 TOPICS = f"{CLAIMS}/topics.yaml"
 CHANGELOG = "CHANGELOG.md"
-# Where a write of several files notes what it is doing, so an interrupted one can be finished.
+# Where a write of several files notes what it is doing, so an interrupted one can be finished;
+# and the lock that keeps two commands from writing the repository at once.
 JOURNAL = ".claims-journal.json"
+LOCK = ".claims-lock"
 
 # The schema's slug, as Python must read it: `fullmatch`, so that no final newline slips through.
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -116,6 +118,10 @@ class Layout:
     @property
     def journal(self) -> Path:
         return self.root / JOURNAL
+
+    @property
+    def lock(self) -> Path:
+        return self.root / LOCK
 
     def path(self, relative: str) -> Path:
         """The file at `relative` (a path the layout listed or named): never outside the root."""

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import attrs
@@ -44,15 +45,22 @@ class Built:
 
     @classmethod
     def read(cls, folder: Path) -> Built:
+        """The build at `folder`, if every file is exactly what SHA256SUMS lists: nothing
+        more, nothing less, no symlink, every digest right."""
         if not folder.is_dir():
             raise UsageError(f"{folder}: no such folder")
         sums = folder / CHECKSUMS
-        if not sums.is_file():
+        if not sums.is_file() or sums.is_symlink():
             raise UsageError(f"{folder} has no {CHECKSUMS}: is it a folder `claims build` wrote?")
-        listed = {}
-        for line in sums.read_text(encoding="utf-8").splitlines():
-            digest, _, name = line.partition("  ")
-            listed[name] = digest
+        links = sorted(
+            p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_symlink()
+        )
+        if links:
+            raise InvalidDataError(
+                f"{folder} holds symlinks ({', '.join(links)}), which a build never does and "
+                "publishing never follows: build it again"
+            )
+        listed = _listed(sums)
         present = {
             path.relative_to(folder).as_posix()
             for path in folder.rglob("*")
@@ -67,8 +75,47 @@ class Built:
         for name, digest in listed.items():
             if sha256_file(folder / name) != digest:
                 raise InvalidDataError(f"{folder / name} changed after the build: build it again")
-        version = json.loads((folder / "croissant.json").read_text(encoding="utf-8"))["version"]
-        return cls(folder, version, {**listed, CHECKSUMS: sha256_file(sums)})
+        return cls(folder, _version(folder), {**listed, CHECKSUMS: sha256_file(sums)})
+
+
+def _listed(sums: Path) -> dict[str, str]:
+    """SHA256SUMS as {file: digest}; anything but `DIGEST  FILE` lines is a damaged build."""
+    try:
+        lines = sums.read_bytes().decode("utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise InvalidDataError(f"{sums} is not UTF-8: build it again") from error
+    listed = {}
+    for number, line in enumerate(lines, 1):
+        digest, _, name = line.partition("  ")
+        parts = PurePosixPath(name).parts
+        if not _DIGEST.fullmatch(digest) or not parts or ".." in parts or name.startswith("/"):
+            raise InvalidDataError(
+                f"line {number} of {sums} is not `SHA256  FILE` with a file of the build: "
+                "build it again"
+            )
+        listed[name] = digest
+    if not listed:
+        raise InvalidDataError(f"{sums} lists no file: build it again")
+    return listed
+
+
+def _version(folder: Path) -> str:
+    """The version the build declares (croissant.json), which names the tag."""
+    try:
+        version = json.loads((folder / "croissant.json").read_bytes())["version"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InvalidDataError(
+            f"{folder}/croissant.json does not say the build's version: build it again"
+        ) from error
+    if not isinstance(version, str) or not _SEMVER.fullmatch(version):
+        raise InvalidDataError(
+            f"{folder}/croissant.json gives the version {version!r}, not MAJOR.MINOR.PATCH"
+        )
+    return version
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 
 
 # Git -------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from builder.layout import RECORDS, Kind, Layout
 from builder.loader import Pointer
 from builder.model import Claim, Revision, Span
 from builder.problems import Problem, Severity
+from builder.report import visible
 from builder.validation import validate
 from builder.writing import FileWrite, write_files
 
@@ -176,7 +177,7 @@ def as_text(spans: tuple[SpanReport, ...]) -> str:
     lines.append(
         ", ".join(f"{counts[o.value]} {o.value}" for o in Outcome) + f" ({len(spans)} spans)"
     )
-    return "\n".join(lines) + "\n"
+    return "".join(f"{visible(line)}\n" for line in lines)
 
 
 def as_json(spans: tuple[SpanReport, ...]) -> str:

@@ -1,4 +1,9 @@
-"""Problems to text: one line each for people, JSON for programs, workflow commands for GitHub."""
+"""Problems to text: one line each for people, JSON for programs, workflow commands for GitHub.
+
+Whatever comes from the data (a file name, a key, a quote) may hold a line break, a terminal
+escape sequence or a right-to-left override; `visible` writes those as escapes, so that one
+problem is one line and nothing printed can forge another line or steer the terminal.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,34 @@ from collections.abc import Iterable
 
 from builder.problems import Problem
 
+_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+# C0 and C1 controls (ESC starts terminal sequences), Unicode's line and paragraph separators,
+# zero-width and direction marks, direction embeddings, overrides and isolates, the BOM.
+_HIDDEN_CODES = (
+    *range(0x20),
+    *range(0x7F, 0xA0),
+    *range(0x200B, 0x2010),
+    0x2028,
+    0x2029,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+    0xFEFF,
+)
+_HIDDEN = {
+    code: _ESCAPES.get(code, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    for code in _HIDDEN_CODES
+}
+
+
+def visible(text: str) -> str:
+    """`text` with control, line-breaking and direction-changing characters as escapes."""
+    return text.translate(_HIDDEN)
+
 
 def as_text(problems: Iterable[Problem]) -> str:
-    return "".join(f"{p.file}:{p.line}:{p.column}: {p.code} {p.message}\n" for p in problems)
+    return "".join(
+        f"{visible(p.file)}:{p.line}:{p.column}: {p.code} {visible(p.message)}\n" for p in problems
+    )
 
 
 def as_json(problems: Iterable[Problem]) -> str:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from builder.model import Claim, Repository, Span
+from builder.report import visible
 
 CONTEXT = 100
 
 
 def render_claim(repository: Repository, claim: Claim, *, color: bool) -> str:
+    """The claim for a terminal; every text from the data is made `visible`, so only the
+    highlight's own codes reach the terminal."""
     lines = [
-        f"{claim.id}  ({claim.origin.path})",
-        f"claim:     {claim.claim}",
-        f"claimant:  {claim.claimant.name} ({claim.claimant.kind}"
-        + (f", {claim.claimant.role}" if claim.claimant.role else "")
-        + f"), {claim.claim_date}",
+        visible(f"{claim.id}  ({claim.origin.path})"),
+        visible(f"claim:     {claim.claim}"),
+        visible(
+            f"claimant:  {claim.claimant.name} ({claim.claimant.kind}"
+            + (f", {claim.claimant.role}" if claim.claimant.role else "")
+            + f"), {claim.claim_date}"
+        ),
         f"topics:    {', '.join(claim.topics)}",
     ]
     review = claim.review
@@ -21,13 +26,13 @@ def render_claim(repository: Repository, claim: Claim, *, color: bool) -> str:
         lines.append("verdict:   not reviewed yet")
     else:
         lines.append(f"verdict:   {review.verdict} (reviewed {review.reviewed})")
-        lines.append(f"rationale: {review.rationale}")
+        lines.append(visible(f"rationale: {review.rationale}"))
     for index, appearance in enumerate(claim.appearances, 1):
         span = appearance.span
         lines += ["", f"appearance {index}: {_where(span)}, {appearance.language}"]
         lines.append("  " + _in_context(repository, span, color))
         if appearance.translation:
-            lines.append(f"  translation: {appearance.translation}")
+            lines.append(visible(f"  translation: {appearance.translation}"))
     for index, evidence in enumerate(claim.evidence, 1):
         lines += ["", f"evidence {index}: {evidence.stance}, {_where(evidence.span)}"]
         lines.append("  " + _in_context(repository, evidence.span, color))
@@ -56,5 +61,6 @@ def _in_context(repository: Repository, span: Span, color: bool) -> str:
 
 
 def _flat(text: str) -> str:
-    """Line breaks shown as spaces, so a span reads as one paragraph; other characters kept."""
-    return text.replace("\r", " ").replace("\n", " ")
+    """Line breaks shown as spaces, so a span reads as one paragraph; control characters from
+    the data as escapes, so that only the highlight's own codes reach the terminal."""
+    return visible(text.replace("\r", " ").replace("\n", " "))

@@ -10,17 +10,21 @@
   one gets 0666 less the umask); a symlink is never written through.
 - `atomic_folder`: a whole folder (a build), written hidden beside its target and renamed into
   place once complete; the previous folder stays whole throughout.
+- `lock`: one writer at a time in a repository or an output folder; the second is told who
+  holds the lock, and waits for nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import secrets
 import shutil
 import stat
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import attrs
@@ -173,15 +177,51 @@ def _failure(error: OSError, outcome: str) -> ExternalError:
 
 
 @contextlib.contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
+def lock(path: Path, what: str) -> Iterator[None]:
+    """Hold the lock file `path` while writing `what`; if another process holds it, refuse at
+    once, saying which process that is. The lock ends with the process, however it ends, and
+    its file is removed when it is released."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            holder = os.read(descriptor, 300).decode("utf-8", "replace").strip() or "unknown"
+            os.close(descriptor)
+            raise ExternalError(
+                f"another claims command is writing {what} ({holder}); "
+                "wait for it to finish, then run this one again"
+            ) from error
+        try:
+            if os.fstat(descriptor).st_ino == path.stat().st_ino:
+                break  # the lock file is still the one at `path`, not one just released
+        except FileNotFoundError:
+            pass
+        os.close(descriptor)
+    try:
+        os.ftruncate(descriptor, 0)
+        os.write(descriptor, f"process {os.getpid()}: claims {' '.join(sys.argv[1:])}".encode())
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(descriptor)
+
+
+@contextlib.contextmanager
+def atomic_folder(target: Path, say: Callable[[str], None] = lambda _: None) -> Iterator[Path]:
     """Yield an empty folder; on success it becomes `target`, on any error it disappears.
 
     An interrupted build leaves only a hidden `.NAME.partial-*` folder, which the next one
     sweeps away. Between the two renames of a replacement, the old folder waits as
     `.NAME.previous-*`, and the next build puts it back if the process died right there.
+    `say` is told of each such repair. A target that is a symlink is refused.
     """
+    if target.is_symlink():
+        raise UsageError(f"{target} is a symlink; claims does not write through links: remove it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    _recover_folder(target)
+    for repair in _recover_folder(target):
+        say(repair)
     partial = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
     partial.mkdir()
     try:
@@ -202,12 +242,25 @@ def _replace_folder(partial: Path, target: Path) -> None:
     shutil.rmtree(previous)
 
 
-def _recover_folder(target: Path) -> None:
-    """Undo what an interrupted build left: restore a displaced output, drop partial folders."""
+def _recover_folder(target: Path) -> list[str]:
+    """Undo what an interrupted build left: restore a displaced output, drop partial folders;
+    say what was done."""
+    done = []
     for leftover in sorted(target.parent.glob(f".{target.name}.previous-*")):
         if target.exists():
-            shutil.rmtree(leftover)
+            _remove(leftover)
         else:
             leftover.rename(target)
-    for leftover in target.parent.glob(f".{target.name}.partial-*"):
-        shutil.rmtree(leftover)
+            done.append(f"put back {target}, which an interrupted build had moved aside")
+    for leftover in sorted(target.parent.glob(f".{target.name}.partial-*")):
+        _remove(leftover)
+        done.append(f"removed {leftover.name}, left by an interrupted build")
+    return done
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder, or a link or file of that name (never what a link points to)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()

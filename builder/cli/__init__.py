@@ -30,22 +30,28 @@ from builder.cli import (
     validate,
 )
 from builder.cli.common import add_debug
-from builder.errors import ClaimsError, ExitCode
+from builder.errors import ClaimsError, ExitCode, UsageError
 
 COMMANDS = (validate, locate, new, fmt, show, build, diff, release, publish, add_source, reanchor)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     try:
         args = parser().parse_args(argv)
     except SystemExit as done:  # --help, --version, or a usage error argparse printed
         return done.code if isinstance(done.code, int) else ExitCode.USAGE
     try:
+        _require_utf8(argv)
         return int(args.run(args))
     except ClaimsError as error:
         sys.stderr.write(report.as_text(error.problems))
         print(f"claims: error: {_one_line(error.message)}", file=sys.stderr)
         return error.exit_code
+    except OSError as error:  # the disk or the system, not the data: say which file
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"claims: error: {_one_line(where + str(error.strerror))}", file=sys.stderr)
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         return 130
     except Exception as error:
@@ -72,5 +78,17 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _require_utf8(argv: Sequence[str]) -> None:
+    """An argument with bytes that are not UTF-8 (Python keeps them as lone surrogates) would
+    be written into a record as they are, which no reader accepts."""
+    for argument in argv:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise UsageError(
+                f"the argument {argument!r} is not valid UTF-8: type it again in UTF-8"
+            ) from error
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return report.visible(" ".join(text.split()))

@@ -6,7 +6,13 @@ import argparse
 from pathlib import Path
 
 from builder.add_source import SourceDraft, add_source
-from builder.cli.common import Subcommands, add_root, open_repository, print_written
+from builder.cli.common import (
+    Subcommands,
+    add_root,
+    open_repository,
+    print_written,
+    writing_to,
+)
 from builder.errors import ExitCode
 
 
@@ -51,5 +57,7 @@ def run(args: argparse.Namespace) -> int:
         url=args.url,
         rights=args.rights,
     )
-    print_written(layout, add_source(layout, args.file, draft))
+    with writing_to(layout):
+        written = add_source(layout, args.file, draft)
+    print_written(layout, written)
     return ExitCode.OK

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from builder import report
-from builder.cli.common import Subcommands, add_jobs, add_root, open_repository
+from builder.cli.common import Subcommands, add_jobs, add_root, open_repository, say
 from builder.errors import ExitCode, InvalidDataError
 from builder.validation import validate
 
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             f"nothing built ({counts}): fix the errors above first", result.problems
         )
     sys.stderr.write(report.as_text(result.problems))
-    target = build(layout, result.repository, args.out if args.out else args.root / "dist")
+    target = build(layout, result.repository, args.out or args.root / "dist", say=say)
     print(target)
     print(f'load it with: datasets.load_dataset({str(target)!r}, "claims")', file=sys.stderr)
     return ExitCode.OK

@@ -4,16 +4,18 @@ and printing what a command wrote."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeAlias
 
 from builder import report
 from builder.layout import Layout
 from builder.validation import still_to_fill
-from builder.writing import recover
+from builder.writing import lock, recover
 
 # What `add_subparsers` returns: argparse has no public name for it.
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -53,13 +55,25 @@ def open_repository(args: argparse.Namespace) -> Layout:
     layout = Layout.open(args.root)
     done = recover(layout.journal)
     if done:
-        print(f"claims: {done}", file=sys.stderr)
+        say(done)
     return layout
+
+
+@contextlib.contextmanager
+def writing_to(layout: Layout) -> Iterator[None]:
+    """Keep other claims commands from writing the repository meanwhile."""
+    with lock(layout.lock, f"the repository {layout.root}"):
+        yield
+
+
+def say(note: str) -> None:
+    """A note for the person at the terminal, on standard error."""
+    print(f"claims: {report.visible(note)}", file=sys.stderr)
 
 
 def print_written(layout: Layout, paths: list[str]) -> None:
     """The files a command wrote, then what is still to fill in, as `validate` says it."""
-    print("\n".join(paths))
+    print("\n".join(map(report.visible, paths)))
     problems = still_to_fill(layout, paths)
     if problems:
         print(

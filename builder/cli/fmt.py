@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from builder import fmt, report
-from builder.cli.common import Subcommands, add_root, open_repository
+from builder.cli.common import Subcommands, add_root, open_repository, writing_to
 from builder.errors import ExitCode
 from builder.selection import Selection
 
@@ -37,9 +37,11 @@ def run(args: argparse.Namespace) -> int:
     done = fmt.format_repository(layout, selection)
     sys.stderr.write(report.as_text(done.problems))
     if not args.check:
-        fmt.write(layout, done.changed)
+        with writing_to(layout):
+            fmt.write(layout, done.changed)
     for formatted in done.changed:
-        print(f"{'would reformat' if args.check else 'reformatted'} {formatted.display}")
+        verb = "would reformat" if args.check else "reformatted"
+        print(f"{verb} {report.visible(formatted.display)}")
     verb = "would be reformatted" if args.check else "reformatted"
     print(
         f"{len(done.files)} files checked: {len(done.changed)} {verb}, "

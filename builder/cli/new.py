@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from builder.cli.common import Subcommands, add_root, open_repository, print_written
+from builder.cli.common import (
+    Subcommands,
+    add_root,
+    open_repository,
+    print_written,
+    writing_to,
+)
 from builder.errors import ExitCode
 from builder.new import Draft, create_record
 
@@ -97,5 +103,7 @@ def run(args: argparse.Namespace) -> int:
         language=args.language,
         translation=args.translation,
     )
-    print_written(layout, [create_record(layout, draft)])
+    with writing_to(layout):
+        written = create_record(layout, draft)
+    print_written(layout, [written])
     return ExitCode.OK

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from builder import dates, reanchor
-from builder.cli.common import Subcommands, add_root, iso_date, open_repository
+from builder.cli.common import Subcommands, add_root, iso_date, open_repository, writing_to
 from builder.errors import ExitCode, UsageError
 
 
@@ -50,13 +50,14 @@ def run(args: argparse.Namespace) -> int:
             new_text = stream.read()
     except OSError as error:
         raise UsageError(f"cannot read {args.new_text}: {error.strerror}") from error
-    plan = reanchor.plan(
-        layout, args.source_id, new_text, reason=args.reason, today=args.date or dates.today()
-    )
-    render = reanchor.as_json if args.format == "json" else reanchor.as_text
-    sys.stdout.write(render(plan.spans))
-    if not args.dry_run:
-        reanchor.apply(layout, plan)
+    with writing_to(layout):
+        plan = reanchor.plan(
+            layout, args.source_id, new_text, reason=args.reason, today=args.date or dates.today()
+        )
+        render = reanchor.as_json if args.format == "json" else reanchor.as_text
+        sys.stdout.write(render(plan.spans))
+        if not args.dry_run:
+            reanchor.apply(layout, plan)
     if not plan.settled:
         print(
             "claims: some spans are ambiguous or lost and were left as they were; "

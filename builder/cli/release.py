@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from builder import dates
-from builder.cli.common import Subcommands, add_root, iso_date, open_repository
+from builder.cli.common import Subcommands, add_root, iso_date, open_repository, writing_to
 from builder.diff import BUMPS
 from builder.errors import ExitCode
 from builder.layout import CHANGELOG, DATASET
@@ -41,7 +41,8 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     layout = open_repository(args)
-    made = release(layout, args.bump, args.date or dates.today())
+    with writing_to(layout):
+        made = release(layout, args.bump, args.date or dates.today())
     since = f" ({made.bump} release after {made.previous})" if made.previous else " (first release)"
     print(f"version {made.version}{since}")
     print(

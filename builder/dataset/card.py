@@ -8,6 +8,8 @@ from CHANGELOG.md; nothing here depends on the clock or the output path.
 from __future__ import annotations
 
 import collections
+import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,7 +76,7 @@ def render_card(
                 _fields(),
                 _statistics(repository, claims, written),
                 _history(changelog),
-                f"## Citation\n\n```bibtex\n{citation(metadata, changelog)}\n```",
+                _citation_block(citation(metadata, changelog)),
             ]
         )
         + "\n"
@@ -145,7 +147,7 @@ def _introduction(metadata: Metadata, repository: Repository, claims: Stats) -> 
     reviewed = claims.reviewed
     curators = ", ".join(metadata.curators) or "its curators"
     return (
-        f"# {metadata.pretty_name}\n\n{metadata.description}\n\n"
+        f"# {_text(metadata.pretty_name)}\n\n{_text(metadata.description)}\n\n"
         f"Version {metadata.version}: {claims.claims} claims from {len(repository.sources)} source "
         f"documents, {reviewed} of them reviewed. Licence: `{metadata.license}`. "
         f"Curated by {curators}.\n\n"
@@ -283,6 +285,18 @@ def _history(changelog: list[Entry]) -> str:
         f"### [{e.version}] - {e.date}\n\n{e.body.replace('### ', '#### ')}" for e in changelog
     ]
     return "## Changelog\n\n" + "\n\n".join(entries)
+
+
+def _text(text: str) -> str:
+    """Text from the data, safe in the card's Markdown: HTML is shown, never run."""
+    return html.escape(text, quote=False)
+
+
+def _citation_block(entry: str) -> str:
+    """The BibTeX entry in a code block whose fence no backtick run inside it can close."""
+    longest = max((len(run) for run in re.findall(r"`+", entry)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"## Citation\n\n{fence}bibtex\n{entry}\n{fence}"
 
 
 def citation(metadata: Metadata, changelog: list[Entry]) -> str:

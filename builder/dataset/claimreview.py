@@ -1,5 +1,6 @@
 """claimreview.jsonl: every reviewed claim as schema.org ClaimReview JSON-LD, one per line,
-for fact-check aggregators and search engines.
+for fact-check aggregators and search engines; `<`, `>` and `&` are written as JSON escapes, so
+a line can go into a page's script element as it is (no `</script>` can end it early).
 
 The four verdicts map onto a three-point rating (worst 1, best 3); the alternate name keeps
 the verdict itself, so nothing is lost:
@@ -33,7 +34,9 @@ WORST, BEST = 1, 3
 
 def claim_review_line(repository: Repository, claim: Row) -> str:
     """One line of claimreview.jsonl, for a reviewed claim."""
-    return json.dumps(claim_review(repository, claim), ensure_ascii=False, sort_keys=True) + "\n"
+    line = json.dumps(claim_review(repository, claim), ensure_ascii=False, sort_keys=True)
+    # Safe to embed in a web page's <script type="application/ld+json"> as it is.
+    return line.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 def claim_review(repository: Repository, claim: Row) -> dict[str, Any]:

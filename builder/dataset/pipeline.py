@@ -11,6 +11,7 @@ zone or the output path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from builder import changelog
@@ -20,23 +21,34 @@ from builder.dataset.claimreview import claim_review_line
 from builder.dataset.configs import CONFIGS, Config
 from builder.dataset.croissant import render_croissant
 from builder.dataset.parquet import SplitFiles, SplitWriter
-from builder.errors import InvalidDataError
+from builder.errors import InvalidDataError, UsageError
 from builder.layout import CHANGELOG, RECORDS, Layout
 from builder.model import Repository
 from builder.rows import Row, claim_rows, source_rows
 from builder.splits import split_of
-from builder.writing import atomic_folder
+from builder.writing import atomic_folder, lock
 
 
-def build(layout: Layout, repository: Repository, out: Path) -> Path:
-    """Write the dataset for a repository that passed validation; return `OUT/<version>`."""
+def build(
+    layout: Layout,
+    repository: Repository,
+    out: Path,
+    say: Callable[[str], None] = lambda _: None,
+) -> Path:
+    """Write the dataset for a repository that passed validation; return `OUT/<version>`.
+    `say` is told of the remains of an interrupted build, cleaned up first."""
     assert repository.dataset is not None, "the build runs on validated repositories only"
     metadata = repository.dataset
     if not repository.claims:
         raise InvalidDataError(f"{RECORDS}/ holds no claims: there is nothing to build")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder: choose a folder")
     entries = changelog.read(layout.path(CHANGELOG))
     target = out / metadata.version
-    with atomic_folder(target) as folder:
+    with (
+        lock(out / f".{metadata.version}.lock", f"the build {target}"),
+        atomic_folder(target, say) as folder,
+    ):
         stats = Stats()
         written = _write_tables(folder, repository, stats)
         shards = {
