@@ -16,7 +16,7 @@ from builder.canonical import canonical_text
 from builder.errors import NotFoundError, UsageError
 from builder.layout import Kind, Layout
 from builder.loader import Document, load_file
-from builder.writing import FileWrite, write_file
+from builder.writing import FileWrite, write_files
 
 
 @attrs.frozen
@@ -71,7 +71,7 @@ def create_record(layout: Layout, draft: Draft) -> str:
     }
     relative = layout.new_record(claim_id, draft.folder)
     content = canonical_text(Kind.CLAIM, record).encode("utf-8")
-    write_file(FileWrite(layout.path(relative), content, new=True))
+    write_files([FileWrite(layout.path(relative), content, new=True)], layout.journal)
     return relative
 
 

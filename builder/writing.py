@@ -17,6 +17,8 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import fcntl
 import json
 import os
@@ -30,6 +32,10 @@ from pathlib import Path
 import attrs
 
 from builder.errors import ExternalError, UsageError
+
+
+class BusyError(ExternalError):
+    """Another claims command holds the lock."""
 
 
 @attrs.frozen
@@ -57,9 +63,6 @@ def write_file(write: FileWrite) -> None:
 
 def write_files(writes: Sequence[FileWrite], journal: Path) -> None:
     """Write every file or none; `journal` is where the decision is recorded meanwhile."""
-    if len(writes) == 1:
-        write_file(writes[0])
-        return
     for write in writes:
         _check_target(write)
     plan = [(_temporary(write.path), write.path) for write in writes]
@@ -78,8 +81,21 @@ def write_files(writes: Sequence[FileWrite], journal: Path) -> None:
         raise _failure(error, "the next claims command finishes the write") from error
 
 
-def recover(journal: Path) -> str | None:
-    """Finish or undo a write that was interrupted; say which, or None if there was none."""
+def recover(journal: Path, lock_file: Path) -> str | None:
+    """Finish or undo a write that was interrupted; say which, or None if there was none.
+
+    Only while nobody writes: a command holding `lock_file` is not interrupted but busy, and
+    its journal is left alone. Taking the lock also clears one a killed process left."""
+    try:
+        with lock(lock_file, "the repository"):
+            return _recover(journal)
+    except BusyError:
+        return None
+
+
+def _recover(journal: Path) -> str | None:
+    for leftover in journal.parent.glob(f"{journal.name}.*.tmp"):
+        leftover.unlink()  # a journal that was being written when the process died
     try:
         state = json.loads(journal.read_text(encoding="utf-8"))
         plan = [(journal.parent / t, journal.parent / f) for t, f in state["files"]]
@@ -140,8 +156,11 @@ def _write_journal(journal: Path, state: str, plan: list[tuple[Path, Path]]) -> 
     files = [[os.path.relpath(t, base), os.path.relpath(f, base)] for t, f in plan]
     content = json.dumps({"state": state, "files": files}, indent=1).encode("utf-8")
     temporary = journal.with_name(f"{journal.name}.{secrets.token_hex(4)}.tmp")
-    _write_temporary(temporary, content, 0o644)
-    temporary.replace(journal)
+    try:
+        _write_temporary(temporary, content, 0o644)
+        temporary.replace(journal)
+    finally:
+        temporary.unlink(missing_ok=True)
     _sync_folder(base)
 
 
@@ -189,7 +208,7 @@ def lock(path: Path, what: str) -> Iterator[None]:
         except BlockingIOError as error:
             holder = os.read(descriptor, 300).decode("utf-8", "replace").strip() or "unknown"
             os.close(descriptor)
-            raise ExternalError(
+            raise BusyError(
                 f"another claims command is writing {what} ({holder}); "
                 "wait for it to finish, then run this one again"
             ) from error
@@ -233,13 +252,43 @@ def atomic_folder(target: Path, say: Callable[[str], None] = lambda _: None) -> 
 
 
 def _replace_folder(partial: Path, target: Path) -> None:
+    """Put `partial` in the place of `target`: in one step where the system can swap two
+    folders (Linux), else in two renames, the old folder waiting aside in between."""
     if not target.exists():
         partial.rename(target)
         return
+    if exchange(partial, target):
+        _remove(partial)  # which now holds the old folder
+        return
     previous = target.with_name(f".{target.name}.previous-{secrets.token_hex(4)}")
     target.rename(previous)
-    partial.rename(target)
+    try:
+        partial.rename(target)
+    except BaseException:
+        previous.rename(target)
+        raise
     shutil.rmtree(previous)
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux's renameat2 with RENAME_EXCHANGE); False where the
+    system or the file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    done = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(first))
 
 
 def _recover_folder(target: Path) -> list[str]:

@@ -108,9 +108,12 @@ def test_a_write_interrupted_after_its_decision_is_finished_by_recover(
         write_files(writes, tmp_path / "journal")
     monkeypatch.undo()
     assert json.loads((tmp_path / "journal").read_text())["state"] == "committed"
-    assert recover(tmp_path / "journal") == "finished an interrupted write of 3 files"
+    assert (
+        recover(tmp_path / "journal", tmp_path / "lock")
+        == "finished an interrupted write of 3 files"
+    )
     assert _files(tmp_path) == {name: f"new {name}".encode() for name in "abc"}
-    assert recover(tmp_path / "journal") is None
+    assert recover(tmp_path / "journal", tmp_path / "lock") is None
 
 
 def test_a_write_interrupted_before_its_decision_is_undone_by_recover(tmp_path: Path) -> None:
@@ -120,7 +123,7 @@ def test_a_write_interrupted_before_its_decision_is_undone_by_recover(tmp_path: 
     (tmp_path / "journal").write_text(
         json.dumps({"state": "prepared", "files": [[temporary.name, "a"]]})
     )
-    assert recover(tmp_path / "journal") == (
+    assert recover(tmp_path / "journal", tmp_path / "lock") == (
         "undid an interrupted write: its 1 files were left as they were"
     )
     assert _files(tmp_path) == {"a": b"old a"}
@@ -129,4 +132,4 @@ def test_a_write_interrupted_before_its_decision_is_undone_by_recover(tmp_path: 
 def test_a_damaged_journal_is_reported_not_trusted(tmp_path: Path) -> None:
     (tmp_path / "journal").write_text('{"state": "comm')
     with pytest.raises(ExternalError, match="is damaged"):
-        recover(tmp_path / "journal")
+        recover(tmp_path / "journal", tmp_path / "lock")

@@ -53,7 +53,7 @@ def add_debug(parser: argparse.ArgumentParser, default: Any) -> None:
 def open_repository(args: argparse.Namespace) -> Layout:
     """The repository at --root, after finishing or undoing a write that was interrupted."""
     layout = Layout.open(args.root)
-    done = recover(layout.journal)
+    done = recover(layout.journal, layout.lock)
     if done:
         say(done)
     return layout
