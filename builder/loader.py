@@ -110,6 +110,14 @@ def load_file(path: Path, display_path: str) -> Loaded:
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         return _failure(display_path, 1, 1, "L011", f"cannot read the file: {error.strerror}")
+    loaded = load_bytes(raw, display_path)
+    if isinstance(loaded, Document) and not loaded._places:
+        return attrs.evolve(loaded, text=path)
+    return loaded
+
+
+def load_bytes(raw: bytes, display_path: str) -> Loaded:
+    """Parse the bytes of a YAML file: size, encoding and YAML checked in that order."""
     if len(raw) > MAX_FILE_BYTES:
         return _failure(
             display_path,
@@ -129,10 +137,7 @@ def load_file(path: Path, display_path: str) -> Loaded:
             "L001",
             f"byte 0x{raw[error.start]:02x} is not valid UTF-8; save the file as UTF-8",
         )
-    loaded = parse_text(text, display_path)
-    if isinstance(loaded, Document) and not loaded._places:
-        return attrs.evolve(loaded, text=path)
-    return loaded
+    return parse_text(text, display_path)
 
 
 def parse_text(text: str, display_path: str) -> Loaded:

@@ -295,3 +295,24 @@ def test_the_installed_command_reports_usage_errors_without_a_traceback(
     result: Ran = claims_process("validate", "--root", tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("claims: error: ") and "no claims/ folder" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("held", "line"),
+    [
+        ("good/.claims-lock", "fmt --root {good}"),
+        ("good/.claims-lock", "new --root {good} --source mini-report-2024 --quote Report --id r"),
+        ("good/.claims-lock", "release --root {good}"),
+        ("out/.1.2.3.lock", "build --root {good} --out {out}"),
+    ],
+)
+def test_two_writers_never_write_at_once(
+    world: dict[str, Path], claims: Run, tmp_path: Path, held: str, line: str
+) -> None:
+    from builder.writing import lock  # noqa: PLC0415
+
+    with lock(tmp_path / held, "it"):
+        result = claims(*_split(line, {**world, "out": tmp_path / "out"}))
+    assert result.returncode == USAGE
+    assert "another claims command is writing" in result.stderr
+    assert "process " in result.stderr

@@ -13,6 +13,7 @@ outside the repository. Adding a case is adding a file:
     # before: COMMAND ARGS         a claims command to run first (it must succeed)
     # env: NAME=VALUE              an environment variable for the run
     # lacks: PATH TEXT             a file that must not contain TEXT afterwards
+    # unchanged: PATH              a file of the repository that must keep its bytes
     # git: no                      the repository is not a git repository
     #---
     the content, byte for byte (for `place`)
@@ -105,6 +106,7 @@ def test_hostile_input_is_refused_cleanly(
         name, _, value = setting.partition("=")
         monkeypatch.setenv(name, value)
     around = _tree(tmp_path, skip=root)
+    kept = {name: (root / name).read_bytes() for name in fields.get("unchanged", [])}
 
     result = claims(*_words(fields["run"][0], names))
 
@@ -120,4 +122,5 @@ def test_hostile_input_is_refused_cleanly(
     for check in fields.get("lacks", []):
         file, _, text = check.partition(" ")
         assert _unescape(text) not in (root / file).read_text(encoding="utf-8")
+    assert {name: (root / name).read_bytes() for name in kept} == kept
     assert _tree(tmp_path, skip=root) == around  # nothing outside the repository changed

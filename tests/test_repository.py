@@ -3,8 +3,10 @@ or several."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import importlib.util
+import os
 import shutil
 from pathlib import Path
 
@@ -72,3 +74,18 @@ def test_missing_repository_files_are_named(repo: Path) -> None:
         ("claims/dataset.yaml", "L013", 1),
         ("claims/sources/elkz-2023-03-11.yaml", "R007", 1),
     ]
+
+
+def test_workers_are_capped_by_cores_and_by_work(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    def counting(max_workers: int) -> concurrent.futures.ProcessPoolExecutor:
+        started.append(max_workers)
+        return real(max_workers=max_workers)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counting)
+    validate(Layout(synthetic), jobs=10_000)
+    assert started and started[0] <= (os.cpu_count() or 1)

@@ -133,3 +133,16 @@ def test_a_damaged_journal_is_reported_not_trusted(tmp_path: Path) -> None:
     (tmp_path / "journal").write_text('{"state": "comm')
     with pytest.raises(ExternalError, match="is damaged"):
         recover(tmp_path / "journal", tmp_path / "lock")
+
+
+def test_a_second_writer_is_refused_and_told_who_holds_the_lock(tmp_path: Path) -> None:
+    with writing.lock(tmp_path / "lock", "the repository"):
+        with (
+            pytest.raises(writing.BusyError, match=r"another claims command is writing the "),
+            writing.lock(tmp_path / "lock", "the repository"),
+        ):
+            pass
+        assert f"process {os.getpid()}" in (tmp_path / "lock").read_text()
+    assert not (tmp_path / "lock").exists()
+    with writing.lock(tmp_path / "lock", "the repository"):  # released: free again
+        pass

@@ -38,11 +38,14 @@ COMMANDS = (validate, locate, new, fmt, show, build, diff, release, publish, add
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
+        _require_utf8(argv)
         args = parser().parse_args(argv)
     except SystemExit as done:  # --help, --version, or a usage error argparse printed
         return done.code if isinstance(done.code, int) else ExitCode.USAGE
+    except UsageError as error:
+        print(f"claims: error: {_one_line(error.message)}", file=sys.stderr)
+        return error.exit_code
     try:
-        _require_utf8(argv)
         return int(args.run(args))
     except ClaimsError as error:
         sys.stderr.write(report.as_text(error.problems))
