@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from builder.report import visible
 from tests.conftest import CASES, MINI, Run, git
 
 HOSTILE = sorted((CASES / "hostile").iterdir())
@@ -114,8 +115,10 @@ def test_hostile_input_is_refused_cleanly(
     output = result.stdout + result.stderr
     assert result.returncode == int(exit_code), output
     assert "Traceback" not in output
-    for code in codes:
-        assert re.search(rf"(^|: ){code} ", output, re.MULTILINE), output
+    places = [re.escape(visible(_unescape(place))) for place in fields.get("place", [])]
+    where = f"^({'|'.join(places)}):[0-9]+:[0-9]+: " if places else "(^|: )"
+    for code in codes:  # reported, and at the file the case placed
+        assert re.search(rf"{where}{code} ", output, re.MULTILINE), output
     for text in fields.get("names", []):
         assert _unescape(text).format(**names) in output, output
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\u202a-\u202e]", output)
