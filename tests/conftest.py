@@ -16,6 +16,7 @@ from typing import NamedTuple
 import pytest
 
 from builder.cli import main
+from builder.validation import Result
 
 PROJECT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).resolve().parent / "cases"
@@ -175,3 +176,8 @@ def released(root: Path, claims: Run, *args: str) -> Ran:
         git(root, "add", "--all")
         git(root, "commit", "--quiet", "-m", "Release")
     return result
+
+
+def found(result: Result) -> list[tuple[str, str, int]]:
+    """A validation run's problems as (file, code, line), for comparing."""
+    return [(p.file, p.code, p.line) for p in result.problems]

@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 
 from builder.layout import Layout
-from builder.validation import Result, validate
-from tests.conftest import CASES
+from builder.validation import validate
+from tests.conftest import CASES, found
 
 TODAY = datetime.date(2026, 11, 22)
 GOOD = CASES / "good" / "death-penalty-removed.yaml"
@@ -20,10 +20,6 @@ EMOJI_TEXT = (
     "The death penalty has been abolished.\n"
     "Torture is prohibited by the Constitution.\n"
 )
-
-
-def found(result: Result) -> list[tuple[str, str, int]]:
-    return [(p.file, p.code, p.line) for p in result.problems]
 
 
 def write_yaml(path: Path, data: dict[str, object]) -> None:

@@ -42,44 +42,47 @@ class Faults:
             raise OSError(self.errno, os.strerror(self.errno))
 
 
-@pytest.fixture
-def faults(monkeypatch: pytest.MonkeyPatch) -> Iterator[Faults]:
-    """Every way the tool writes, counted: opening for writing, writing, fsync, rename."""
-    state = Faults()
-    real_open, real_os_open, real_write = io.open, os.open, os.write
-    real_fsync, real_replace, real_rename = os.fsync, os.replace, os.rename
-    real_table = pq.ParquetWriter.write_table
+Patch = Callable[[object, str, object], None]
+
+
+def count_writes(hit: Callable[[], None], patch: Patch) -> None:
+    """Make `hit` run before every way the tool writes: opening a file for writing, writing,
+    fsync, rename, swapping folders, writing a parquet table. `patch` replaces an attribute
+    (monkeypatch.setattr in a test, setattr in a process that is about to die)."""
+    real_open, real_os_open = io.open, os.open
 
     def opening(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
         if any(flag in mode for flag in "wax+"):
-            state.hit()
+            hit()
         return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
 
     def os_opening(path: object, flags: int, *args: object, **kwargs: object) -> int:
         if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
-            state.hit()
+            hit()
         return real_os_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
     def counted(real: Callable[..., object]) -> Callable[..., object]:
         def call(*args: object, **kwargs: object) -> object:
-            state.hit()
+            hit()
             return real(*args, **kwargs)
 
         return call
 
-    monkeypatch.setattr(io, "open", opening)
-    monkeypatch.setattr(builtins, "open", opening)
-    monkeypatch.setattr(os, "open", os_opening)
-    for name, real in (
-        ("write", real_write),
-        ("fsync", real_fsync),
-        ("replace", real_replace),
-        ("rename", real_rename),
-    ):
-        monkeypatch.setattr(os, name, counted(real))
-    monkeypatch.setattr(pq.ParquetWriter, "write_table", counted(real_table))
-    monkeypatch.setattr(writing, "exchange", counted(writing.exchange))
-    yield state
+    patch(io, "open", opening)
+    patch(builtins, "open", opening)
+    patch(os, "open", os_opening)
+    for name in ("write", "fsync", "replace", "rename"):
+        patch(os, name, counted(getattr(os, name)))
+    patch(pq.ParquetWriter, "write_table", counted(pq.ParquetWriter.write_table))
+    patch(writing, "exchange", counted(writing.exchange))
+
+
+@pytest.fixture
+def faults(monkeypatch: pytest.MonkeyPatch) -> Faults:
+    """Every write of the test counted, the chosen one failing."""
+    state = Faults()
+    count_writes(state.hit, monkeypatch.setattr)
+    return state
 
 
 def _tree(folder: Path, *, transient: bool = True) -> dict[str, bytes | int]:
@@ -262,38 +265,13 @@ def kill_at(failing: int) -> None:
     """In a process of its own: die at the `failing`-th write, fsync or rename, the way a
     killed process dies (no cleanup, no finally)."""
     count = [0]
-    real = {name: getattr(os, name) for name in ("write", "fsync", "replace", "rename")}
-    real_open, real_os_open = io.open, os.open
-    real_table = pq.ParquetWriter.write_table
 
     def hit() -> None:
         count[0] += 1
         if count[0] == failing:
             os._exit(137)
 
-    def counted(function: Callable[..., object]) -> Callable[..., object]:
-        def call(*args: object, **kwargs: object) -> object:
-            hit()
-            return function(*args, **kwargs)
-
-        return call
-
-    def opening(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
-        if any(flag in mode for flag in "wax+"):
-            hit()
-        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
-
-    def os_opening(path: object, flags: int, *args: object, **kwargs: object) -> int:
-        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
-            hit()
-        return real_os_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
-
-    io.open = builtins.open = opening  # type: ignore[assignment]
-    os.open = os_opening  # type: ignore[assignment]
-    for name, function in real.items():
-        setattr(os, name, counted(function))
-    pq.ParquetWriter.write_table = counted(real_table)  # type: ignore[method-assign]
-    writing.exchange = counted(writing.exchange)  # type: ignore[assignment]
+    count_writes(hit, setattr)
 
 
 def _killed(args: list[str], failing: int) -> Ran:

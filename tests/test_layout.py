@@ -11,20 +11,11 @@ import pytest
 
 from builder.errors import InvalidDataError, UsageError
 from builder.layout import Kind, Layout
-from builder.validation import Result, validate
-from tests.conftest import CASES
+from builder.validation import validate
+from tests.conftest import CASES, found
 
 TODAY = datetime.date(2026, 11, 22)
 GOOD = CASES / "good" / "death-penalty-removed.yaml"
-EMOJI_TEXT = (
-    "Statement 👍🏽 of the Ministe\u0301re: «\u0421udo» — nu există deținuți\u00a0politici.\n"
-    "The death penalty has been abolished.\n"
-    "Torture is prohibited by the Constitution.\n"
-)
-
-
-def found(result: Result) -> list[tuple[str, str, int]]:
-    return [(p.file, p.code, p.line) for p in result.problems]
 
 
 def test_a_symlink_leaving_the_repository_is_refused(repo: Path, tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ import pytest
 
 from builder.layout import Layout
 from builder.repository import PARALLEL_FROM
-from builder.validation import Result, validate
-from tests.conftest import CASES, PROJECT
+from builder.validation import validate
+from tests.conftest import CASES, PROJECT, found
 
 _spec = importlib.util.spec_from_file_location("generate", PROJECT / "benchmarks" / "generate.py")
 assert _spec is not None and _spec.loader is not None
@@ -23,11 +23,6 @@ generate = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(generate)
 TODAY = datetime.date(2026, 11, 22)
 GOOD = CASES / "good" / "death-penalty-removed.yaml"
-EMOJI_TEXT = (
-    "Statement 👍🏽 of the Ministe\u0301re: «\u0421udo» — nu există deținuți\u00a0politici.\n"
-    "The death penalty has been abolished.\n"
-    "Torture is prohibited by the Constitution.\n"
-)
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +56,6 @@ def test_parallel_and_serial_validation_report_the_same_problems_in_the_same_ord
     assert parallel.files == serial.files
     codes = {problem.code for problem in serial.problems}
     assert {"S005", "S002", "L006", "A002", "L005", "R002"} <= codes
-
-
-def found(result: Result) -> list[tuple[str, str, int]]:
-    return [(p.file, p.code, p.line) for p in result.problems]
 
 
 def test_missing_repository_files_are_named(repo: Path) -> None:
