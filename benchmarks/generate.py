@@ -97,6 +97,8 @@ def generate(claims: int, root: Path, seed: int = 1) -> None:
                 "languages": languages,
                 "sha256": hashlib.sha256(raw).hexdigest(),
                 "url": f"https://example.org/statements/{number}",
+                "license": "CC0-1.0",
+                "redistribution": "full-text",
                 "rights": "Synthetic text, free to use.",
                 "revisions": [{"date": "2024-01-02", "sha256": "0" * 64, "reason": "synthetic"}],
                 "notes": "Generated for benchmarks.",

@@ -26,7 +26,9 @@ class SourceDraft:
     published: str = ""
     languages: tuple[str, ...] = ()
     url: str | None = None
-    rights: str | None = None
+    license: str = ""
+    redistribution: str = ""
+    rights: str = ""
 
 
 def add_source(layout: Layout, text_file: Path, draft: SourceDraft) -> list[str]:
@@ -61,7 +63,11 @@ def add_source(layout: Layout, text_file: Path, draft: SourceDraft) -> list[str]
         "languages": list(draft.languages),
         "sha256": hashlib.sha256(raw).hexdigest(),
         **({"url": draft.url} if draft.url else {}),
-        **({"rights": draft.rights} if draft.rights else {}),
+        # Left empty when not given, for `claims validate` to ask for: the licence is the
+        # curator's decision, never a default.
+        "license": draft.license,
+        "redistribution": draft.redistribution,
+        "rights": draft.rights,
     }
     write_files(
         [

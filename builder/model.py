@@ -215,7 +215,8 @@ class Revision:
 
 @attrs.frozen
 class Source:
-    """A source document: its metadata, and its text decoded exactly as stored.
+    """A source document: its metadata, and its text decoded exactly as stored. `ships_text`
+    says whether the built dataset may carry the whole text.
     `empty_revisions_written` remembers metadata that writes `revisions: []`."""
 
     id: str
@@ -224,13 +225,19 @@ class Source:
     published: str
     languages: tuple[str, ...]
     sha256: str
+    license: str
+    redistribution: str
+    rights: str
     text: str = attrs.field(repr=False)
     url: str | None = None
-    rights: str | None = None
     revisions: tuple[Revision, ...] = ()
     empty_revisions_written: bool = False
     notes: str | None = None
     origin: Document = attrs.field(kw_only=True, eq=False, repr=False)
+
+    @property
+    def ships_text(self) -> bool:
+        return self.redistribution == "full-text"
 
     @classmethod
     def from_document(cls, document: Document, text: str) -> Source:
@@ -242,9 +249,11 @@ class Source:
             published=data["published"],
             languages=tuple(data["languages"]),
             sha256=data["sha256"],
+            license=data["license"],
+            redistribution=data["redistribution"],
+            rights=data["rights"],
             text=text,
             url=data.get("url"),
-            rights=data.get("rights"),
             revisions=tuple(Revision(**r) for r in data.get("revisions", ())),
             empty_revisions_written=data.get("revisions") == [],
             notes=data.get("notes"),
@@ -260,7 +269,10 @@ class Source:
             "published": self.published,
             "languages": list(self.languages),
             "sha256": self.sha256,
-            **_optional(url=self.url, rights=self.rights),
+            **_optional(url=self.url),
+            "license": self.license,
+            "redistribution": self.redistribution,
+            "rights": self.rights,
         }
         if self.revisions or self.empty_revisions_written:
             data["revisions"] = [attrs.asdict(revision) for revision in self.revisions]

@@ -116,10 +116,13 @@ def source_rows(repository: Repository) -> Iterator[Row]:
             "languages": list(source.languages),
             "sha256": source.sha256,
             "url": source.url,
+            "license": source.license,
+            "redistribution": source.redistribution,
             "rights": source.rights,
             "revisions": [
                 {"date": r.date, "sha256": r.sha256, "reason": r.reason} for r in source.revisions
             ],
             "notes": source.notes,
-            "text": source.text,
+            # The whole text only where its rights allow; quotes-only spans keep their quotes.
+            "text": source.text if source.ships_text else None,
         }

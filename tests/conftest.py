@@ -148,7 +148,8 @@ def add_received_source(claims: Run, root: Path, text: Path) -> Ran:
     return claims(
         "add-source", text, "--root", root, "--id", "mfa-2024-05", "--title",
         "Statement of 5 May 2024", "--publisher", "Ministry", "--published", "2024-05-05",
-        "--language", "en",
+        "--language", "en", "--license", "other", "--redistribution", "quotes-only",
+        "--rights", "The ministry's; quotation allowed.",
     )  # fmt: skip
 
 

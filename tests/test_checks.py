@@ -39,6 +39,9 @@ def add_source(repo: Path, source_id: str, text: str) -> None:
             "published": "2024-01-02",
             "languages": ["en", "ro"],
             "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "license": "CC0-1.0",
+            "redistribution": "full-text",
+            "rights": "Written for the tests.",
         },
     )
 

@@ -111,8 +111,8 @@ def test_every_record_field_is_a_column(shipped: Path) -> None:
 
 @pytest.mark.parametrize("column", ["appearances", "evidence"])
 def test_span_offsets_agree_in_code_points_utf8_and_utf16(mini: Path, column: str) -> None:
-    sources = _load(mini, "sources")["train"]
-    texts = dict(zip(sources["id"], sources["text"], strict=True))
+    # From the repository: a quotes-only source ships no text.
+    texts = {s.id: s.text for s in validate(Layout(MINI)).repository.sources.values()}
     rows = [row for split in _load(mini, "claims").values() for row in split]
     spans = [span for row in rows for span in row[column]]
     assert spans

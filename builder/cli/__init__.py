@@ -83,7 +83,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _require_utf8(argv: Sequence[str]) -> None:
     """An argument with bytes that are not UTF-8 (Python keeps them as lone surrogates) would
-    be written into a record as they are, which no reader accepts."""
+    be written into a record as they are, which no reader accepts; a NUL ends every path."""
     for argument in argv:
         try:
             argument.encode("utf-8")
@@ -91,6 +91,8 @@ def _require_utf8(argv: Sequence[str]) -> None:
             raise UsageError(
                 f"the argument {argument!r} is not valid UTF-8: type it again in UTF-8"
             ) from error
+        if "\0" in argument:
+            raise UsageError(f"the argument {argument!r} holds a NUL character")
 
 
 def _one_line(text: str) -> str:

@@ -41,7 +41,21 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
         help="a BCP 47 tag of the text's language (repeat for several)",
     )
     command.add_argument("--url", help="the address of the original")
-    command.add_argument("--rights", help="who holds the rights, and the terms of reuse")
+    command.add_argument(
+        "--license",
+        default="",
+        metavar="SPDX",
+        help="the text's licence: an SPDX identifier (CC-BY-4.0), or other",
+    )
+    command.add_argument(
+        "--redistribution",
+        default="",
+        choices=["full-text", "quotes-only"],
+        help="whether the built dataset may ship the whole text, or its quotes only",
+    )
+    command.add_argument(
+        "--rights", default="", help="who holds the rights, and the terms of reuse, in words"
+    )
     command.set_defaults(run=run)
     return command
 
@@ -55,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         published=args.published,
         languages=tuple(args.language),
         url=args.url,
+        license=args.license,
+        redistribution=args.redistribution,
         rights=args.rights,
     )
     with writing_to(layout):

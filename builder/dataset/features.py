@@ -49,6 +49,8 @@ SOURCE = Features(
         "languages": List(_string),
         "sha256": _string,
         "url": _string,
+        "license": _string,
+        "redistribution": _string,
         "rights": _string,
         "revisions": List({"date": _string, "sha256": _string, "reason": _string}),
         "notes": _string,
@@ -81,7 +83,8 @@ DERIVED_COLUMNS = {
     + ", ".join(f"{i} {name}" for i, name in enumerate(STANCES))
     + ".",
     "claim_id": "Id of the claim the evidence is for.",
-    "text": "The full source text, exactly as stored (offsets count its code points).",
+    "text": "The full source text, exactly as stored (offsets count its code points); null "
+    "where the source's rights allow quotes only.",
 }
 
 
