@@ -293,6 +293,7 @@ class DatasetMetadata:
     repo_id: str | None = None
     tags: tuple[str, ...] = ()
     splits: tuple[tuple[str, int], ...] | None = None
+    labelled_splits: tuple[tuple[str, int], ...] | None = None
     origin: Document = attrs.field(kw_only=True, eq=False, repr=False)
 
     @property
@@ -300,10 +301,15 @@ class DatasetMetadata:
         """The declared splits and weights; every claim in train when none are declared."""
         return self.splits or (("train", 1),)
 
+    @property
+    def labelled_split_weights(self) -> tuple[tuple[str, int], ...]:
+        """The labelled config's splits: as declared, else train 4 to test 1."""
+        return self.labelled_splits or (("train", 4), ("test", 1))
+
     @classmethod
     def from_document(cls, document: Document) -> DatasetMetadata:
         data = document.data
-        splits = data.get("splits")
+        splits, labelled = data.get("splits"), data.get("labelled_splits")
         return cls(
             name=data["name"],
             pretty_name=data["pretty_name"],
@@ -315,6 +321,7 @@ class DatasetMetadata:
             repo_id=data.get("repo_id"),
             tags=tuple(data.get("tags", ())),
             splits=None if splits is None else tuple(splits.items()),
+            labelled_splits=None if labelled is None else tuple(labelled.items()),
             origin=document,
         )
 
@@ -331,6 +338,9 @@ class DatasetMetadata:
                 repo_id=self.repo_id,
                 tags=list(self.tags) or None,
                 splits=None if self.splits is None else dict(self.splits),
+                labelled_splits=None
+                if self.labelled_splits is None
+                else dict(self.labelled_splits),
             ),
         }
 

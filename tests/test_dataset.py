@@ -29,7 +29,7 @@ from builder.validation import validate
 from tests.conftest import CASES, CLAIMS_COMMAND, PROJECT, Run
 
 MINI = CASES / "dataset"
-CONFIGS = ("claims", "sources", "evidence")
+CONFIGS = ("claims", "sources", "evidence", "labelled")
 
 
 def _build(root: Path, out: Path) -> Path:
@@ -365,3 +365,23 @@ def test_large_splits_are_written_in_batches_over_several_shards(
     ]
     ids = _load(folder, "claims")["train"]["id"]
     assert ids == sorted(c.id for c in validate(Layout(many)).repository.claims)
+
+
+@pytest.mark.parametrize("which", ["shipped", "mini"])
+def test_the_labelled_config_holds_the_reviewed_claims_in_train_and_test(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    folder = request.getfixturevalue(which)
+    root = PROJECT if which == "shipped" else MINI
+    repository = validate(Layout(root)).repository
+    labelled = _load(folder, "labelled")
+    assert set(labelled) == {"train", "test"}
+    verdicts = labelled["train"].features["verdict"]
+    rows = [row for split in labelled.values() for row in split]
+    assert sorted(row["id"] for row in rows) == sorted(
+        c.id for c in repository.claims if c.review is not None
+    )
+    assert all(0 <= row["verdict"] < len(verdicts.names) for row in rows)
+    weights = repository.dataset.labelled_split_weights if repository.dataset else ()
+    for split, split_rows in labelled.items():
+        assert all(split_of(claim_id, weights) == split for claim_id in split_rows["id"])

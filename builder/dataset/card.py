@@ -30,7 +30,7 @@ from builder.rows import Row
 from builder.schemas import field_rows
 
 BASE_TAGS = ("fact-checking", "claim-verification")
-_NUMBERS = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six"}
+_NUMBERS = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven"}
 
 
 @attrs.define
@@ -185,13 +185,24 @@ def _loading(metadata: Metadata, written: Mapping[str, list[SplitFiles]]) -> str
         f'row = claims["{split}"][0]',
         f'verdict = claims["{split}"].features["verdict"]',
         'print(row["claim"], verdict.int2str(row["verdict"]) if row["verdict"] != -1 else "-")',
+        *(
+            [
+                "",
+                "# For training a verdict model: reviewed claims only, every verdict set.",
+                'train, test = labelled["train"], labelled["test"]',
+            ]
+            if {s.name for s in written.get("labelled", ())} >= {"train", "test"}
+            else []
+        ),
         "```",
         "",
         "Splits: "
         + ", ".join(f"`{split.name}` ({split.num_examples} claims)" for split in written["claims"])
         + ". A claim's split follows from a hash of its id, so it never moves between splits "
-        "as the dataset grows; the `evidence` config follows its claims' splits, and `sources` "
-        "is one `train` split. A split or config without rows is left out.",
+        "as the dataset grows; the `evidence` config follows its claims' splits, `labelled` "
+        "has its own ("
+        + ", ".join(f"`{s.name}` ({s.num_examples})" for s in written.get("labelled", ()))
+        + "), and `sources` is one `train` split. A split or config without rows is left out.",
     ]
     return "\n".join(lines)
 
@@ -215,6 +226,7 @@ def describe(config: str, path: str) -> str:
         return DERIVED_COLUMNS[leaf]
     schema_paths = {
         "claims": (path, f"review.{path}"),
+        "labelled": (path, f"review.{path}"),
         "evidence": (f"review.evidence[].{path}", path),
         "sources": (path,),
     }[config]

@@ -14,16 +14,19 @@ import attrs
 from datasets import Features
 
 from builder.dataset import features
+from builder.model import DatasetMetadata
 from builder.rows import Row
+from builder.splits import split_of
 
 Split = str
-RowsOf = Callable[[Row, Split], Iterable[tuple[Split, Row]]]
+RowsOf = Callable[[Row, DatasetMetadata], Iterable[tuple[Split, Row]]]
 
 
 @attrs.frozen
 class Config:
-    """One configuration. `rows` turns one claim row (or source row, as `over` says) and that
-    claim's split into this config's rows, each with its split."""
+    """One configuration. `rows` turns one claim row (or source row, as `over` says) into this
+    config's rows, each with its split, which the config chooses (`splits.split_of` with the
+    dataset's declared weights)."""
 
     name: str
     features: Features
@@ -32,12 +35,19 @@ class Config:
     rows: RowsOf
 
 
-def _claims(claim: Row, split: Split) -> Iterable[tuple[Split, Row]]:
-    yield split, claim
+def _claims(claim: Row, metadata: DatasetMetadata) -> Iterable[tuple[Split, Row]]:
+    yield split_of(claim["id"], metadata.split_weights), claim
 
 
-def _evidence(claim: Row, split: Split) -> Iterable[tuple[Split, Row]]:
+def _labelled(claim: Row, metadata: DatasetMetadata) -> Iterable[tuple[Split, Row]]:
+    """The reviewed claims only, in their own hash-stable splits."""
+    if claim["verdict"] is not None:
+        yield split_of(claim["id"], metadata.labelled_split_weights), claim
+
+
+def _evidence(claim: Row, metadata: DatasetMetadata) -> Iterable[tuple[Split, Row]]:
     """One row per (claim, evidence span); it stays in its claim's split."""
+    split = split_of(claim["id"], metadata.split_weights)
     for evidence in claim["evidence"]:
         yield (
             split,
@@ -50,7 +60,7 @@ def _evidence(claim: Row, split: Split) -> Iterable[tuple[Split, Row]]:
         )
 
 
-def _sources(source: Row, _split: Split) -> Iterable[tuple[Split, Row]]:
+def _sources(source: Row, _metadata: DatasetMetadata) -> Iterable[tuple[Split, Row]]:
     yield "train", source
 
 
@@ -58,7 +68,7 @@ CLAIMS = Config("claims", features.CLAIM, "the default, one row per claim", "cla
 SOURCES = Config(
     "sources",
     features.SOURCE,
-    "one row per source document, with its full text",
+    "one row per source document, with its full text where its rights allow",
     "sources",
     _sources,
 )
@@ -69,7 +79,14 @@ EVIDENCE = Config(
     "claims",
     _evidence,
 )
+LABELLED = Config(
+    "labelled",
+    features.CLAIM,
+    "the reviewed claims only, their verdict always set, in hash-stable train and test splits",
+    "claims",
+    _labelled,
+)
 
-CONFIGS = (CLAIMS, SOURCES, EVIDENCE)
+CONFIGS = (CLAIMS, SOURCES, EVIDENCE, LABELLED)
 DEFAULT = CLAIMS
 BY_NAME = {config.name: config for config in CONFIGS}

@@ -25,7 +25,6 @@ from builder.errors import InvalidDataError, UsageError
 from builder.layout import CHANGELOG, RECORDS, Layout
 from builder.model import Repository
 from builder.rows import Row, claim_rows, source_rows
-from builder.splits import split_of
 from builder.writing import atomic_folder, lock
 
 
@@ -80,12 +79,12 @@ def _write_tables(
     Splits and configs without rows are left out (an empty parquet file does not load), such
     as `evidence` before the first review.
     """
-    assert repository.dataset is not None
-    weights = repository.dataset.split_weights
+    metadata = repository.dataset
+    assert metadata is not None
     writers: dict[tuple[str, str], SplitWriter] = {}
 
-    def write(config: Config, row: Row, split: str) -> None:
-        for name, out in config.rows(row, split):
+    def write(config: Config, row: Row) -> None:
+        for name, out in config.rows(row, metadata):
             if (config.name, name) not in writers:
                 writers[config.name, name] = SplitWriter(folder, config.name, name, config.features)
             writers[config.name, name].add(out)
@@ -93,16 +92,16 @@ def _write_tables(
     with (folder / "claimreview.jsonl").open("wb") as reviews:
         for claim in claim_rows(repository):
             stats.add(claim)
-            split = split_of(claim["id"], weights)
             for config in CONFIGS:
                 if config.over == "claims":
-                    write(config, claim, split)
+                    write(config, claim)
             if claim["verdict"] is not None:
                 reviews.write(claim_review_line(repository, claim).encode("utf-8"))
     for source in source_rows(repository):
         for config in CONFIGS:
             if config.over == "sources":
-                write(config, source, "train")
+                write(config, source)
+    weights = (*metadata.split_weights, *metadata.labelled_split_weights)
     order = list(dict.fromkeys([name for name, _ in weights] + ["train"]))
     written = {
         config.name: [writers[config.name, s].close() for s in order if (config.name, s) in writers]
