@@ -183,7 +183,7 @@ def test_the_card_header_declares_every_config_and_the_hub_metadata(shipped: Pat
     assert card.features["verdict"].names == list(VERDICTS)
     data = DatasetCard.load(shipped / "README.md").data
     assert [c["config_name"] for c in data.configs] == sorted(CONFIGS)
-    assert data.license == "cc-by-4.0"
+    assert data.license == "other"  # the annotations are cc-by-4.0, four sources quotes only
     assert data.language == ["en", "ro"]
     assert data.size_categories == "n<1K"
     assert {"fact-checking", "claim-verification"} <= set(data.tags)
@@ -385,3 +385,39 @@ def test_the_labelled_config_holds_the_reviewed_claims_in_train_and_test(
     weights = repository.dataset.labelled_split_weights if repository.dataset else ()
     for split, split_rows in labelled.items():
         assert all(split_of(claim_id, weights) == split for claim_id in split_rows["id"])
+
+
+@pytest.mark.parametrize("which", ["shipped", "mini"])
+def test_quotes_only_sources_ship_no_text_and_the_licence_says_so(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    folder = request.getfixturevalue(which)
+    repository = validate(Layout(PROJECT if which == "shipped" else MINI)).repository
+    sources = {row["id"]: row for row in _load(folder, "sources")["train"]}
+    for source in repository.sources.values():
+        row = sources[source.id]
+        assert (row["license"], row["redistribution"], row["rights"]) == (
+            source.license,
+            source.redistribution,
+            source.rights,
+        )
+        assert row["text"] == (source.text if source.redistribution == "full-text" else None)
+    for claim in _load(folder, "claims")["train"]:
+        for span in [*claim["appearances"], *claim["evidence"]]:
+            text = repository.sources[span["source"]].text
+            assert span["quote"] == text[span["start"] : span["end"]]
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    header = DatasetCard.load(folder / "README.md").data
+    licensing = card.split("## Licensing", 1)[1].split("\n## ", 1)[0]
+    for source in repository.sources.values():
+        ships = "full text" if source.redistribution == "full-text" else "quotes only"
+        assert f"| `{source.id}` " in licensing and f"| {ships} |" in licensing
+        assert source.rights.split(".")[0] in licensing
+    mixed = any(
+        s.redistribution != "full-text" or s.license.lower() != "cc-by-4.0"
+        for s in repository.sources.values()
+    )
+    assert header.license == ("other" if mixed else "cc-by-4.0")
+    if mixed:
+        assert header.license_link == "LICENSE.md"
+        assert (folder / "LICENSE.md").read_text(encoding="utf-8").strip() in card

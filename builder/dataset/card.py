@@ -75,6 +75,7 @@ def render_card(
                 _loading(metadata, written),
                 _fields(),
                 _statistics(repository, claims, written),
+                licensing(repository, metadata),
                 _history(changelog),
                 _citation_block(citation(metadata, changelog)),
             ]
@@ -99,7 +100,7 @@ def _header(
     tongues = languages(repository, claims)
     card = DatasetCardData(
         pretty_name=metadata.pretty_name,
-        license=metadata.license,
+        **card_licence(repository, metadata),
         language=tongues,
         multilinguality="multilingual" if len(tongues) > 1 else "monolingual",
         size_categories=next((name for limit, name in _SIZES if claims.claims < limit), "n>1M"),
@@ -297,6 +298,47 @@ def _history(changelog: list[Entry]) -> str:
         f"### [{e.version}] - {e.date}\n\n{e.body.replace('### ', '#### ')}" for e in changelog
     ]
     return "## Changelog\n\n" + "\n\n".join(entries)
+
+
+def card_licence(repository: Repository, metadata: Metadata) -> dict[str, Any]:
+    """The card header's licence, true for everything the build ships: the annotations'
+    licence alone when every source ships in full under that same licence, else `other`, named
+    and linked to LICENSE.md, which says what applies to what."""
+    sources = repository.sources.values()
+    if all(s.ships_text and s.license.lower() == metadata.license.lower() for s in sources):
+        return {"license": metadata.license}
+    return {
+        "license": "other",
+        "license_name": f"{metadata.license}-annotations-and-source-terms",
+        "license_link": "LICENSE.md",
+    }
+
+
+def licensing(repository: Repository, metadata: Metadata) -> str:
+    """The Licensing section (and LICENSE.md): the annotations' licence, then each source's
+    licence, rights and what of it ships."""
+    lines = [
+        "## Licensing",
+        "",
+        f"The claim records (claims, claimants, dates, verdicts, rationales, offsets: the "
+        f"curators' annotations) are under `{metadata.license}`. The source texts keep their own "
+        "terms: a source marked quotes only ships its metadata, its SHA-256 and its url, and "
+        "the quoted spans with 32 characters of context, never its whole text (`text` is "
+        "null in the `sources` config).",
+        "",
+        "| source | publisher | licence | rights | ships |",
+        "|---|---|---|---|---|",
+    ]
+    for source in repository.sources.values():
+        ships = "full text" if source.ships_text else "quotes only"
+        cells = [f"`{source.id}` {source.title}", source.publisher, source.license, source.rights]
+        lines.append("| " + " | ".join(map(_cell, cells)) + f" | {ships} |")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Text from the data, safe in a Markdown table cell."""
+    return _text(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _text(text: str) -> str:

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from builder import changelog
-from builder.dataset.card import Stats, citation, render_card
+from builder.dataset.annotations import annotation_lines
+from builder.dataset.card import Stats, card_licence, citation, licensing, render_card
 from builder.dataset.checksums import sha256_file, write_checksums
 from builder.dataset.claimreview import claim_review_line
 from builder.dataset.configs import CONFIGS, Config
@@ -57,6 +58,8 @@ def build(
             for path in split.paths
         }
         _write(folder / "README.md", render_card(repository, stats, written, entries))
+        if card_licence(repository, metadata)["license"] == "other":
+            _write(folder / "LICENSE.md", licensing(repository, metadata) + "\n")
         _write(
             folder / "croissant.json",
             render_croissant(
@@ -74,7 +77,8 @@ def build(
 def _write_tables(
     folder: Path, repository: Repository, stats: Stats
 ) -> dict[str, list[SplitFiles]]:
-    """Every config's parquet shards, and claimreview.jsonl, in one pass over the claims.
+    """Every config's parquet shards, claimreview.jsonl and annotations.jsonl, in one pass over
+    the claims.
 
     Splits and configs without rows are left out (an empty parquet file does not load), such
     as `evidence` before the first review.
@@ -89,7 +93,10 @@ def _write_tables(
                 writers[config.name, name] = SplitWriter(folder, config.name, name, config.features)
             writers[config.name, name].add(out)
 
-    with (folder / "claimreview.jsonl").open("wb") as reviews:
+    with (
+        (folder / "claimreview.jsonl").open("wb") as reviews,
+        (folder / "annotations.jsonl").open("wb") as annotations,
+    ):
         for claim in claim_rows(repository):
             stats.add(claim)
             for config in CONFIGS:
@@ -97,6 +104,8 @@ def _write_tables(
                     write(config, claim)
             if claim["verdict"] is not None:
                 reviews.write(claim_review_line(repository, claim).encode("utf-8"))
+            for line in annotation_lines(repository, claim):
+                annotations.write(line.encode("utf-8"))
     for source in source_rows(repository):
         for config in CONFIGS:
             if config.over == "sources":
