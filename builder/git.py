@@ -132,6 +132,12 @@ def clone(remote: str, into: Path) -> None:
     run(into.parent, "clone", "--quiet", "--no-checkout", "--", remote, str(into))
 
 
+def init_bare(path: Path) -> None:
+    """A new bare repository at `path`, its HEAD on main."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    run(path.parent, "init", "--quiet", "--bare", "--initial-branch=main", "--", str(path))
+
+
 def commit(work: Path, message: str) -> None:
     run(work, *_identity(work), "commit", "--quiet", "-m", message)
 

@@ -121,8 +121,25 @@ _SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 # Git -------------------------------------------------------------------------------------------
 
 
-def publish_git(built: Built, remote: str, *, dry_run: bool = False) -> list[str]:
-    """Commit the build into the git repository at `remote` and tag it; return what was done."""
+# What a new Hugging Face dataset repository stores with LFS; the first publish writes it.
+GITATTRIBUTES = "".join(
+    f"{pattern} filter=lfs diff=lfs merge=lfs -text\n"
+    for pattern in ("*.parquet", "*.arrow", "*.jsonl", "*.json", "*.zst", "*.gz")
+)
+
+
+def publish_git(
+    built: Built, remote: str, *, dry_run: bool = False, init: bool = False
+) -> list[str]:
+    """Commit the build into the git repository at `remote` and tag it; return what was done.
+    A local `remote` that does not exist is made, as a bare repository on main, with `init`."""
+    if dry_run and init and _missing(remote):
+        return [
+            f"would create the bare repository {remote} (on main)",
+            *(f"would commit: A {name}" for name in sorted(built.files)),
+            f"would tag {built.tag} on main of {remote}",
+        ]
+    done = _local_target(remote, init=init)
     with tempfile.TemporaryDirectory(prefix="claims-publish-") as scratch:
         work = Path(scratch) / "repo"
         git.clone(remote, work)
@@ -136,8 +153,13 @@ def publish_git(built: Built, remote: str, *, dry_run: bool = False) -> list[str
                 git.run(work, "update-ref", "refs/heads/main", head)
         branch = git.run(work, "symbolic-ref", "--short", "HEAD").strip()
         # Without a checkout the work tree is empty: after copying, `add --all` stages exactly
-        # the build, and files of the previous version that it lacks show as deleted.
+        # the build, and files of the previous version that it lacks show as deleted. The
+        # repository's own .gitattributes stays (or is written, the first time).
         shutil.copytree(built.folder, work, dirs_exist_ok=True)
+        if git.query(work, "cat-file", "-e", "HEAD:.gitattributes") is not None:
+            git.run(work, "checkout", "HEAD", "--", ".gitattributes")
+        else:
+            (work / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
         git.run(work, "add", "--all")
         tree = git.run(work, "write-tree").strip()
         tagged = git.query(
@@ -159,8 +181,45 @@ def publish_git(built: Built, remote: str, *, dry_run: bool = False) -> list[str
         git.run(
             work, "push", "--quiet", "origin", f"HEAD:refs/heads/{branch}", f"refs/tags/{built.tag}"
         )
+        _point_head_at(remote, branch)
         commit = git.run(work, "rev-parse", "HEAD").strip()
-        return [*(f"committed: {line}" for line in plan), f"tagged {built.tag} = {commit[:12]}"]
+        return [
+            *done,
+            *(f"committed: {line}" for line in plan),
+            f"tagged {built.tag} = {commit[:12]}",
+        ]
+
+
+def _local_target(remote: str, *, init: bool) -> list[str]:
+    """A local target that does not exist yet: made with `init`, else a usage error saying
+    how to make it."""
+    if not _missing(remote):
+        return []
+    if not init:
+        raise UsageError(
+            f"{remote} does not exist: create it with `git init --bare --initial-branch=main "
+            f"{remote}`, or publish with --init"
+        )
+    git.init_bare(Path(remote))
+    return [f"created the bare repository {remote} (on main)"]
+
+
+def _missing(remote: str) -> bool:
+    """Whether `remote` is a local path (not a URL) where nothing exists yet."""
+    url = "://" in remote or re.match(r"^[\w.-]+@[\w.-]+:", remote)
+    return not url and not Path(remote).exists()
+
+
+def _point_head_at(remote: str, branch: str) -> None:
+    """A local bare target whose HEAD names a branch that does not exist (a fresh repository
+    says master) now names the one published, so a clone checks it out without a warning."""
+    target = Path(remote)
+    if (
+        not target.is_dir()
+        or git.query(target, "rev-parse", "--verify", "--quiet", "HEAD") is not None
+    ):
+        return
+    git.run(target, "symbolic-ref", "HEAD", f"refs/heads/{branch}")
 
 
 def _already(built: Built, same: bool, where: str) -> list[str]:

@@ -79,7 +79,10 @@ def test_publish_commits_and_tags_each_version_and_drops_stale_shards(
     assert git(bare, "tag", "--list").splitlines() == ["v0.1.0", "v0.2.0"]
     assert git(bare, "cat-file", "-t", "v0.2.0") == "tag"  # annotated
     assert sorted(_files_at(bare, "v0.1.0")) == sorted(
-        p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file()
+        [
+            ".gitattributes",
+            *(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file()),
+        ]
     )
     assert "claims/test-00000-of-00001.parquet" in _files_at(bare, "v0.1.0")
     # Version 0.2.0 has no test split: its shard is gone from the repository.
@@ -361,3 +364,39 @@ def test_publish_to_the_real_hub_and_load_the_tag(
     assert "nothing to do" in outputs[1]
     loaded = _run_online(LOAD, repo_id, "v0.1.0", HF_HOME=str(tmp_path / "hf-home"))
     assert json.loads(loaded) == _ids_by_split(versions[0])
+
+
+def test_a_missing_target_gets_the_command_that_makes_it_or_init_makes_it(
+    versions: tuple[Path, Path], tmp_path: Path, claims: Run, no_git_config: None
+) -> None:
+    target = tmp_path / "new" / "mini-claims.git"
+    refused = claims("publish", versions[0], "--git", target)
+    assert refused.returncode == 2
+    assert f"git init --bare --initial-branch=main {target}" in refused.stderr
+    assert not target.exists()
+    dry = claims("publish", versions[0], "--git", target, "--init", "--dry-run")
+    assert dry.returncode == 0 and not target.exists()
+    made = claims("publish", versions[0], "--git", target, "--init")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith(f"created the bare repository {target}")
+    assert claims("publish", versions[1], "--git", target).returncode == 0
+
+
+def test_a_clone_of_the_target_checks_out_main_with_gitattributes_and_no_warning(
+    versions: tuple[Path, Path], bare: Path, tmp_path: Path, claims: Run
+) -> None:
+    """A fresh bare repository's HEAD says master; after publishing it says main."""
+    for build in versions:
+        assert claims("publish", build, "--git", bare).returncode == 0
+    clone = subprocess.run(
+        ["git", "clone", str(bare), str(tmp_path / "clone")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert clone.returncode == 0, clone.stderr
+    assert "warning" not in clone.stderr.lower()
+    assert git(tmp_path / "clone", "branch", "--show-current") == "main"
+    attributes = (tmp_path / "clone" / ".gitattributes").read_text(encoding="utf-8")
+    assert "*.parquet filter=lfs diff=lfs merge=lfs -text" in attributes
+    assert (tmp_path / "clone" / "claims" / "train-00000-of-00001.parquet").is_file()

@@ -27,6 +27,11 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
     command.add_argument(
         "--dry-run", action="store_true", help="say what would be done, change nothing"
     )
+    command.add_argument(
+        "--init",
+        action="store_true",
+        help="with --git, create a local target that does not exist (a bare repository on main)",
+    )
     command.set_defaults(run=run)
     return command
 
@@ -39,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("set HF_TOKEN to a Hugging Face token with write access to publish")
     built = Built.read(args.folder)
     if args.git:
-        done = publish_git(built, args.git, dry_run=args.dry_run)
+        done = publish_git(built, args.git, dry_run=args.dry_run, init=args.init)
     else:
         done = publish_hub(built, args.repo_id, token=token, dry_run=args.dry_run)
     print("\n".join(done))
