@@ -133,6 +133,7 @@ class Claim:
     review: Review | None = None
     related: tuple[Related, ...] = ()
     notes: str | None = None
+    claim_short: str | None = None
     origin: Document = attrs.field(kw_only=True, eq=False, repr=False)
 
     @property
@@ -186,6 +187,7 @@ class Claim:
             ),
             related=tuple(Related(**r) for r in data.get("related", ())),
             notes=data.get("notes"),
+            claim_short=data.get("claim_short"),
             origin=document,
         )
 
@@ -202,6 +204,7 @@ class Claim:
                 review=self.review and self.review.to_data(),
                 related=[attrs.asdict(related) for related in self.related] or None,
                 notes=self.notes,
+                claim_short=self.claim_short,
             ),
         }
 
@@ -292,6 +295,8 @@ class DatasetMetadata:
     citation: str | None = None
     repo_id: str | None = None
     tags: tuple[str, ...] = ()
+    homepage: str | None = None
+    claim_url: str | None = None
     splits: tuple[tuple[str, int], ...] | None = None
     labelled_splits: tuple[tuple[str, int], ...] | None = None
     origin: Document = attrs.field(kw_only=True, eq=False, repr=False)
@@ -320,6 +325,8 @@ class DatasetMetadata:
             citation=data.get("citation"),
             repo_id=data.get("repo_id"),
             tags=tuple(data.get("tags", ())),
+            homepage=data.get("homepage"),
+            claim_url=data.get("claim_url"),
             splits=None if splits is None else tuple(splits.items()),
             labelled_splits=None if labelled is None else tuple(labelled.items()),
             origin=document,
@@ -337,6 +344,8 @@ class DatasetMetadata:
                 citation=self.citation,
                 repo_id=self.repo_id,
                 tags=list(self.tags) or None,
+                homepage=self.homepage,
+                claim_url=self.claim_url,
                 splits=None if self.splits is None else dict(self.splits),
                 labelled_splits=None
                 if self.labelled_splits is None

@@ -73,6 +73,7 @@ def claim_row(claim: Claim, spans: SpanRows) -> Row:
     return {
         "id": claim.id,
         "claim": claim.claim,
+        "claim_short": claim.claim_short,
         "claimant": {
             "name": claim.claimant.name,
             "kind": claim.claimant.kind,

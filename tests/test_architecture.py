@@ -43,7 +43,8 @@ def test_only_the_git_module_starts_processes() -> None:
 
 def test_only_the_writing_module_replaces_files() -> None:
     """Files of the repository are written by `writing` only; the build writes into its own
-    hidden folder, which `writing.atomic_folder` puts in place."""
+    hidden folder, which `writing.atomic_folder` puts in place, and publish into a scratch
+    clone of its target."""
     writes = re.compile(
         r"\.write_(bytes|text)\(|os\.(replace|rename)\(|NamedTemporaryFile|\.open\(\"w|"
         r"\.rename\(|\.replace\((self|target|write)"
@@ -53,5 +54,6 @@ def test_only_the_writing_module_replaces_files() -> None:
         "builder/dataset/checksums.py",
         "builder/dataset/parquet.py",
         "builder/dataset/pipeline.py",
+        "builder/publish.py",
     }
     assert writing - inside_the_build == {"builder/writing.py"}

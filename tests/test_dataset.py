@@ -198,10 +198,10 @@ def test_croissant_metadata_is_valid_and_reads_every_record_set(mini: Path) -> N
         assert len(list(dataset.records(config))) == rows
 
 
-def test_claimreview_has_one_rated_review_per_reviewed_claim(shipped: Path) -> None:
-    repository = validate(Layout(PROJECT)).repository
+def test_claimreview_has_one_rated_review_per_reviewed_claim(mini: Path) -> None:
+    repository = validate(Layout(MINI)).repository
     reviewed = {c.id: c for c in repository.claims if c.review is not None}
-    lines = (shipped / "claimreview.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (mini / "claimreview.jsonl").read_text(encoding="utf-8").splitlines()
     reviews = [json.loads(line) for line in lines]
     assert sorted(r["identifier"] for r in reviews) == sorted(reviewed)
     for review in reviews:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from builder.model import Repository
+from builder import dates
+from builder.model import DatasetMetadata, Repository
 from builder.rows import Row
 
 RATINGS = {
@@ -39,8 +40,15 @@ def claim_review_line(repository: Repository, claim: Row) -> str:
     return line.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
+def publishable(metadata: DatasetMetadata) -> bool:
+    """ClaimReview needs a url for each review (Google's documentation requires it): without a
+    homepage and a claim_url template, no markup is better than invalid markup."""
+    return bool(metadata.homepage and metadata.claim_url)
+
+
 def claim_review(repository: Repository, claim: Row) -> dict[str, Any]:
-    assert repository.dataset is not None
+    metadata = repository.dataset
+    assert metadata is not None and metadata.claim_url and metadata.homepage
     value, name = RATINGS[claim["verdict"]]
     claimant = claim["claimant"]
     author: dict[str, Any] = {
@@ -50,13 +58,23 @@ def claim_review(repository: Repository, claim: Row) -> dict[str, Any]:
     if claimant["role"]:
         author["jobTitle" if claimant["kind"] == "person" else "description"] = claimant["role"]
     appearances = [_work(repository, span) for span in claim["appearances"]]
+    earliest = min(
+        range(len(appearances)),
+        key=lambda i: (dates.first_day(appearances[i]["datePublished"]), i),
+    )
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
+        "url": metadata.claim_url.replace("{id}", claim["id"]),
         "identifier": claim["id"],
-        "claimReviewed": claim["claim"],
+        "claimReviewed": claim["claim_short"] or claim["claim"],
         "datePublished": claim["reviewed"],
-        "author": {"@type": "Organization", "name": ", ".join(repository.dataset.curators)},
+        "inLanguage": "en",
+        "author": {
+            "@type": "Organization",
+            "name": ", ".join(metadata.curators) or metadata.pretty_name,
+            "url": metadata.homepage,
+        },
         "reviewBody": claim["rationale"],
         "reviewRating": {
             "@type": "Rating",
@@ -67,10 +85,11 @@ def claim_review(repository: Repository, claim: Row) -> dict[str, Any]:
         },
         "itemReviewed": {
             "@type": "Claim",
+            "text": claim["claim"],
             "author": author,
             "datePublished": claim["claim_date"],
             "appearance": appearances,
-            "firstAppearance": appearances[0],
+            "firstAppearance": appearances[earliest],
         },
         "citation": [_work(repository, span) for span in claim["evidence"]],
     }

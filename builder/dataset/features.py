@@ -27,6 +27,7 @@ CLAIM = Features(
     {
         "id": _string,
         "claim": _string,
+        "claim_short": _string,
         "claimant": {"name": _string, "kind": _string, "role": _string},
         "claim_date": _string,
         "appearances": List({**SPAN, "language": _string, "translation": _string}),

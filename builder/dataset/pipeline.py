@@ -18,12 +18,12 @@ from builder import changelog
 from builder.dataset.annotations import annotation_lines
 from builder.dataset.card import Stats, card_licence, citation, licensing, render_card
 from builder.dataset.checksums import sha256_file, write_checksums
-from builder.dataset.claimreview import claim_review_line
+from builder.dataset.claimreview import claim_review_line, publishable
 from builder.dataset.configs import CONFIGS, Config
 from builder.dataset.croissant import render_croissant
 from builder.dataset.parquet import SplitFiles, SplitWriter
 from builder.errors import InvalidDataError, UsageError
-from builder.layout import CHANGELOG, RECORDS, Layout
+from builder.layout import CHANGELOG, DATASET, RECORDS, Layout
 from builder.model import Repository
 from builder.rows import Row, claim_rows, source_rows
 from builder.writing import atomic_folder, lock
@@ -50,7 +50,7 @@ def build(
         atomic_folder(target, say) as folder,
     ):
         stats = Stats()
-        written = _write_tables(folder, repository, stats)
+        written = _write_tables(folder, repository, stats, say)
         shards = {
             path: sha256_file(folder / path)
             for splits in written.values()
@@ -75,7 +75,7 @@ def build(
 
 
 def _write_tables(
-    folder: Path, repository: Repository, stats: Stats
+    folder: Path, repository: Repository, stats: Stats, say: Callable[[str], None]
 ) -> dict[str, list[SplitFiles]]:
     """Every config's parquet shards, claimreview.jsonl and annotations.jsonl, in one pass over
     the claims.
@@ -86,6 +86,7 @@ def _write_tables(
     metadata = repository.dataset
     assert metadata is not None
     writers: dict[tuple[str, str], SplitWriter] = {}
+    reviews_path = folder / "claimreview.jsonl"
 
     def write(config: Config, row: Row) -> None:
         for name, out in config.rows(row, metadata):
@@ -94,7 +95,7 @@ def _write_tables(
             writers[config.name, name].add(out)
 
     with (
-        (folder / "claimreview.jsonl").open("wb") as reviews,
+        reviews_path.open("wb") as reviews,
         (folder / "annotations.jsonl").open("wb") as annotations,
     ):
         for claim in claim_rows(repository):
@@ -102,10 +103,16 @@ def _write_tables(
             for config in CONFIGS:
                 if config.over == "claims":
                     write(config, claim)
-            if claim["verdict"] is not None:
+            if claim["verdict"] is not None and publishable(metadata):
                 reviews.write(claim_review_line(repository, claim).encode("utf-8"))
             for line in annotation_lines(repository, claim):
                 annotations.write(line.encode("utf-8"))
+    if not publishable(metadata):
+        reviews_path.unlink()
+        say(
+            "claimreview.jsonl left out: ClaimReview needs a url for each review; set homepage "
+            f"and claim_url (https://.../{{id}}.html) in {DATASET}"
+        )
     for source in source_rows(repository):
         for config in CONFIGS:
             if config.over == "sources":
