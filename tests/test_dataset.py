@@ -190,7 +190,29 @@ def test_the_card_header_declares_every_config_and_the_hub_metadata(shipped: Pat
     assert data.pretty_name
 
 
-def test_croissant_metadata_is_valid_and_reads_every_record_set(mini: Path) -> None:
+@pytest.mark.parametrize("which", ["shipped", "mini"])
+def test_croissant_metadata_is_valid_without_warnings_and_says_what_it_is(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    folder = request.getfixturevalue(which)
+    dataset = mlcroissant.Dataset(jsonld=folder / "croissant.json")
+    assert not dataset.metadata.issues.errors and not dataset.metadata.issues.warnings
+    document = json.loads((folder / "croissant.json").read_text(encoding="utf-8"))
+    assert document["url"]
+    for name in ("dataCollection", "dataAnnotationProtocol", "personalSensitiveInformation"):
+        assert document[f"rai:{name}"]
+    files = [d for d in document["distribution"] if d["@type"] == "cr:FileObject"]
+    for file in files:
+        assert (
+            file["sha256"] == hashlib.sha256((folder / file["contentUrl"]).read_bytes()).hexdigest()
+        )
+    for record_set, labels in (("verdicts", VERDICTS), ("stances", STANCES)):
+        records = list(dataset.records(record_set))
+        assert [r[f"{record_set}/name"] for r in records] == list(labels)
+        assert [r[f"{record_set}/label"] for r in records] == list(range(len(labels)))
+
+
+def test_croissant_metadata_reads_every_record_set(mini: Path) -> None:
     dataset = mlcroissant.Dataset(jsonld=mini / "croissant.json")
     assert not dataset.metadata.issues.errors
     for config in CONFIGS:

@@ -14,6 +14,7 @@ from typing import Any
 from datasets import ClassLabel, LargeList, List, Value
 
 from builder.dataset.configs import BY_NAME
+from builder.dataset.features import STANCE, VERDICT
 from builder.dataset.parquet import SplitFiles
 from builder.model import DatasetMetadata
 
@@ -56,6 +57,7 @@ CONTEXT = {
     "subField": "cr:subField",
     "transform": "cr:transform",
 }
+_ENUMERATIONS = {"verdict": "verdicts", "stance": "stances"}
 _TYPES = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer"}
 
 
@@ -100,10 +102,12 @@ def render_croissant(
                 "field": _fields(config, BY_NAME[config].features, f"{config}-files"),
             }
         )
+    record_sets += [_enumeration("verdicts", VERDICT), _enumeration("stances", STANCE)]
     document = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
-        "conformsTo": CONFORMS_TO,
+        "conformsTo": [CONFORMS_TO, RAI_CONFORMS_TO],
+        "url": url(metadata),
         "name": metadata.name,
         "alternateName": metadata.pretty_name,
         "description": metadata.description,
@@ -114,12 +118,72 @@ def render_croissant(
         "keywords": ["fact-checking", "claim-verification", *metadata.tags],
         "distribution": distribution,
         "recordSet": record_sets,
+        **RESPONSIBLE_AI,
     }
     if released:
         document["datePublished"] = released
-    if metadata.repo_id:
-        document["url"] = f"https://huggingface.co/datasets/{metadata.repo_id}"
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def url(metadata: DatasetMetadata) -> str:
+    """Where the dataset lives: its homepage, its Hub repository, or at least its own URN."""
+    if metadata.homepage:
+        return metadata.homepage
+    if metadata.repo_id:
+        return f"https://huggingface.co/datasets/{metadata.repo_id}"
+    return f"urn:claims:{metadata.name}:{metadata.version}"
+
+
+def _enumeration(name: str, labels: ClassLabel) -> dict[str, Any]:
+    """A class label's names as a Croissant enumeration: each number with its name."""
+    return {
+        "@type": "cr:RecordSet",
+        "@id": name,
+        "name": name,
+        "dataType": "sc:Enumeration",
+        "description": f"The {name} a class label column's numbers stand for.",
+        "key": {"@id": f"{name}/label"},
+        "field": [
+            {
+                "@type": "cr:Field",
+                "@id": f"{name}/label",
+                "name": "label",
+                "dataType": "sc:Integer",
+            },
+            {"@type": "cr:Field", "@id": f"{name}/name", "name": "name", "dataType": "sc:Text"},
+        ],
+        "data": [
+            {f"{name}/label": number, f"{name}/name": label}
+            for number, label in enumerate(labels.names)
+        ],
+    }
+
+
+RAI_CONFORMS_TO = "http://mlcommons.org/croissant/RAI/1.0"
+# What the data says of itself, in the Croissant RAI vocabulary.
+RESPONSIBLE_AI = {
+    "rai:dataCollection": "Curators read public news items and statements (press releases, "
+    "interviews, agency reports) and recorded each check-worthy claim as a record pointing by "
+    "code point offsets to the exact place in the source text where it was made. The source "
+    "texts are stored byte for byte as received and pinned by SHA-256.",
+    "rai:dataCollectionType": "Manual Human Curation",
+    "rai:dataAnnotationProtocol": "Each claim names its claimant (who asserted it, not who "
+    "reported it) and date; a review gives one of the four AVeriTeC verdicts with a rationale "
+    "and evidence spans from other sources, each with its stance. Every span is validated "
+    "against its source text by the claims tool before a release.",
+    "rai:dataAnnotationPlatform": "YAML records in a git repository, validated by the claims tool",
+    "rai:personalSensitiveInformation": "Claimants are named public figures and organisations, "
+    "acting in their public roles (ministers, members of parliament, government bodies, "
+    "international institutions). No private individual is named on purpose.",
+    "rai:dataBiases": "The sources are few and were chosen by the curators; claims from "
+    "governments and institutions dominate, and one party's assertion is often weighed against "
+    "another's rather than against independent evidence.",
+    "rai:dataLimitations": "A small dataset; verdicts rest on the evidence in the sources it "
+    "holds, not on all that is known. Some source texts ship as quotes only (see the licensing "
+    "section of the card).",
+    "rai:dataUseCases": "Claim detection, claim matching across years, and evidence-based "
+    "verdict prediction (the labelled config); not a judgement of any person.",
+}
 
 
 def _fields(
@@ -146,7 +210,7 @@ def _fields(
             field["description"] = (
                 "Class label: "
                 + ", ".join(f"{i} {label}" for i, label in enumerate(inner.names))
-                + "; -1 for none."
+                + f"; -1 for none (the names: record set {_ENUMERATIONS[name]})."
             )
         fields.append(field)
     return fields
