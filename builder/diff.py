@@ -1,9 +1,11 @@
 """What changed between two versions of the dataset (`claims diff`), and the release that the
-changes call for.
+changes call for: claims, sources and the dataset's metadata alike, since each of them changes
+what a user downloads.
 
-A user who pins a major version must never lose a claim or see one change split; so removed
-claims (a changed id is a removal and an addition) and moved splits make a major release,
-added claims a minor one, and corrections to existing claims a patch.
+A user who pins a major version must never lose a row or see a claim change split; so removed
+claims or sources (a changed id is a removal and an addition) and moved splits make a major
+release. New claims or sources, and a changed verdict, are new information: a minor release.
+Corrections of texts, metadata and spans are a patch.
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from typing import Any
 import attrs
 
 from builder.report import visible
-from builder.snapshot import Snapshot
+from builder.snapshot import Rows, Snapshot
 
 BUMPS = ("patch", "minor", "major")
+# Fields of a claim whose change moves it between splits, and of the metadata that a release
+# itself changes.
+SPLITS = ("split", "labelled_split")
+RELEASED = ("version",)
 
 
 @attrs.frozen
@@ -34,7 +40,9 @@ class Change:
 
 
 @attrs.frozen
-class Diff:
+class Changes:
+    """Rows added, removed and changed (field by field), by id."""
+
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     changed: tuple[Change, ...] = ()
@@ -43,35 +51,72 @@ class Diff:
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed)
 
+
+@attrs.frozen
+class Diff:
+    claims: Changes = Changes()
+    sources: Changes = Changes()
+    metadata: tuple[FieldChange, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.claims.empty and self.sources.empty and not self.metadata
+
     @property
     def moved(self) -> tuple[str, ...]:
         """Claims whose split changed: a breaking change for anyone who trained on a split."""
-        return tuple(c.id for c in self.changed if any(f.field == "split" for f in c.fields))
+        return tuple(
+            c.id
+            for c in self.claims.changed
+            if any(f.field in SPLITS and f.old is not None and f.new is not None for f in c.fields)
+        )
+
+    @property
+    def verdicts(self) -> tuple[tuple[str, Any, Any], ...]:
+        """(claim, old verdict, new verdict) for every verdict that changed."""
+        return tuple(
+            (c.id, f.old, f.new)
+            for c in self.claims.changed
+            for f in c.fields
+            if f.field == "verdict"
+        )
 
     def bump(self) -> str | None:
         """The smallest version bump that describes this diff honestly; None for no change."""
-        if self.removed or self.moved:
+        if self.claims.removed or self.sources.removed or self.moved:
             return "major"
-        if self.added:
+        if self.claims.added or self.sources.added or self.verdicts:
             return "minor"
-        return "patch" if self.changed else None
+        return None if self.empty else "patch"
 
 
 def diff(old: Snapshot, new: Snapshot) -> Diff:
+    metadata: tuple[FieldChange, ...] = ()
+    if old.metadata is not None and new.metadata is not None:
+        metadata = _fields(old.metadata, new.metadata, skip=RELEASED)
+    return Diff(_changes(old.claims, new.claims), _changes(old.sources, new.sources), metadata)
+
+
+def _changes(old: Rows, new: Rows) -> Changes:
     changed = []
-    for claim_id in sorted(old.keys() & new.keys()):
-        before, after = old[claim_id], new[claim_id]
-        fields = tuple(
-            FieldChange(name, before.get(name), after.get(name))
-            for name in dict.fromkeys([*before, *after])
-            if before.get(name) != after.get(name)
-        )
+    for row_id in sorted(old.keys() & new.keys()):
+        fields = _fields(old[row_id], new[row_id])
         if fields:
-            changed.append(Change(claim_id, fields))
-    return Diff(
+            changed.append(Change(row_id, fields))
+    return Changes(
         added=tuple(sorted(new.keys() - old.keys())),
         removed=tuple(sorted(old.keys() - new.keys())),
         changed=tuple(changed),
+    )
+
+
+def _fields(
+    before: dict[str, Any], after: dict[str, Any], skip: tuple[str, ...] = ()
+) -> tuple[FieldChange, ...]:
+    return tuple(
+        FieldChange(name, before.get(name), after.get(name))
+        for name in dict.fromkeys([*before, *after])
+        if name not in skip and before.get(name) != after.get(name)
     )
 
 
@@ -88,22 +133,38 @@ def bumped(version: str, bump: str) -> str:
 
 
 def as_text(result: Diff) -> str:
-    lines = [f"+ {claim_id}" for claim_id in result.added]
-    lines += [f"- {claim_id}" for claim_id in result.removed]
-    for change in result.changed:
-        lines.append(f"~ {change.id}")
-        lines += [f"    {f.field}: {_short(f.old)} -> {_short(f.new)}" for f in change.fields]
+    lines = _text_lines(result.claims, "")
+    lines += _text_lines(result.sources, "source ")
+    if result.metadata:
+        lines.append("~ dataset metadata")
+        lines += [f"    {f.field}: {_short(f.old)} -> {_short(f.new)}" for f in result.metadata]
     lines.append(summary(result))
     return "".join(f"{visible(line)}\n" for line in lines)
 
 
+def _text_lines(changes: Changes, label: str) -> list[str]:
+    lines = [f"+ {label}{row_id}" for row_id in changes.added]
+    lines += [f"- {label}{row_id}" for row_id in changes.removed]
+    for change in changes.changed:
+        lines.append(f"~ {label}{change.id}")
+        lines += [f"    {f.field}: {_short(f.old)} -> {_short(f.new)}" for f in change.fields]
+    return lines
+
+
 def as_json(result: Diff) -> str:
+    def changes(part: Changes) -> dict[str, Any]:
+        return {
+            "added": list(part.added),
+            "removed": list(part.removed),
+            "changed": [
+                {"id": c.id, "fields": [attrs.asdict(f) for f in c.fields]} for c in part.changed
+            ],
+        }
+
     document = {
-        "added": list(result.added),
-        "removed": list(result.removed),
-        "changed": [
-            {"id": c.id, "fields": [attrs.asdict(f) for f in c.fields]} for c in result.changed
-        ],
+        **changes(result.claims),
+        "sources": changes(result.sources),
+        "metadata": [attrs.asdict(f) for f in result.metadata],
         "bump": result.bump(),
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -111,48 +172,87 @@ def as_json(result: Diff) -> str:
 
 def as_markdown(result: Diff, old: Snapshot | None = None, new: Snapshot | None = None) -> str:
     """A review summary (for a pull request's job summary): a table of the claims added,
-    removed and changed, field by field, and a table of the verdicts that changed."""
+    removed and changed, field by field, the verdicts that changed, the sources and the
+    dataset metadata that changed."""
     lines = [f"### Dataset changes: {summary(result)}", ""]
     if result.empty:
         return "\n".join([*lines, "No claim changed."]) + "\n"
-    lines += ["| change | claim | fields |", "|---|---|---|"]
-    lines += [f"| added | `{i}` | {_cell(_claim_text(new, i))} |" for i in result.added]
-    lines += [f"| removed | `{i}` | {_cell(_claim_text(old, i))} |" for i in result.removed]
-    lines += [
-        f"| changed | `{c.id}` | {_cell('; '.join(_field_note(f) for f in c.fields))} |"
-        for c in result.changed
-    ]
-    verdicts = [
-        (c.id, field.old, field.new)
-        for c in result.changed
-        for field in c.fields
-        if field.field == "verdict"
-    ]
-    verdicts += [(i, None, (new or {})[i].get("verdict")) for i in result.added if new]
+    claims = result.claims
+    if not claims.empty:
+        lines += ["| change | claim | fields |", "|---|---|---|"]
+        lines += [f"| added | `{i}` | {_cell(_claim_text(new, i))} |" for i in claims.added]
+        lines += [f"| removed | `{i}` | {_cell(_claim_text(old, i))} |" for i in claims.removed]
+        lines += [
+            f"| changed | `{c.id}` | {_cell('; '.join(_field_note(f) for f in c.fields))} |"
+            for c in claims.changed
+        ]
+    verdicts = list(result.verdicts)
+    verdicts += [(i, None, new.claims[i].get("verdict")) for i in claims.added if new]
     verdicts = [(i, before, after) for i, before, after in verdicts if before != after]
     if verdicts:
         lines += ["", "#### Verdicts", "", "| claim | before | after |", "|---|---|---|"]
         lines += [f"| `{i}` | {_verdict(b)} | {_verdict(a)} |" for i, b, a in sorted(verdicts)]
+    if not result.sources.empty:
+        lines += ["", "#### Sources", "", "| change | source | fields |", "|---|---|---|"]
+        lines += [
+            f"| added | `{i}` | {_cell(_source_text(new, i))} |" for i in result.sources.added
+        ]
+        lines += [
+            f"| removed | `{i}` | {_cell(_source_text(old, i))} |" for i in result.sources.removed
+        ]
+        lines += [
+            f"| changed | `{c.id}` | {_cell('; '.join(_field_note(f) for f in c.fields))} |"
+            for c in result.sources.changed
+        ]
+    if result.metadata:
+        lines += ["", "#### Dataset metadata", ""]
+        lines += [f"- {_cell(_field_note(f))}" for f in result.metadata]
     return "".join(f"{visible(line)}\n" for line in lines)
 
 
-def changelog_body(result: Diff) -> str:
-    """Keep a Changelog sections (Added, Removed, Changed): the body of a release entry."""
+def changelog_body(result: Diff, new: Snapshot) -> str:
+    """Keep a Changelog sections (Added, Removed, Changed): the body of a release entry, each
+    claim named by its text and id, verdict changes and sources listed on their own."""
+    claims = result.claims
     sections = []
-    if result.added:
-        sections.append("### Added\n\n" + "\n".join(f"- `{i}`" for i in result.added))
-    if result.removed:
-        sections.append("### Removed\n\n" + "\n".join(f"- `{i}`" for i in result.removed))
-    if result.changed:
-        lines = [
-            f"- `{c.id}`: " + ", ".join(_field_note(f) for f in c.fields) for c in result.changed
-        ]
-        sections.append("### Changed\n\n" + "\n".join(lines))
+    added = [f"- {_claim_text(new, i)} (`{i}`)" for i in claims.added]
+    added += [f"- Source `{i}`: {_source_text(new, i)}" for i in result.sources.added]
+    if added:
+        sections.append("### Added\n\n" + "\n".join(added))
+    removed = [f"- `{i}`" for i in claims.removed]
+    removed += [f"- Source `{i}`" for i in result.sources.removed]
+    if removed:
+        sections.append("### Removed\n\n" + "\n".join(removed))
+    changed = [
+        f"- {_claim_text(new, c.id)} (`{c.id}`): " + ", ".join(_field_note(f) for f in c.fields)
+        for c in claims.changed
+    ]
+    changed += [
+        f"- Source `{c.id}`: " + ", ".join(_field_note(f) for f in c.fields)
+        for c in result.sources.changed
+    ]
+    changed += [f"- Dataset metadata: {_field_note(f)}" for f in result.metadata]
+    if changed:
+        sections.append("### Changed\n\n" + "\n".join(changed))
+    if result.verdicts:
+        sections.append(
+            "### Verdicts changed\n\n"
+            + "\n".join(
+                f"- `{i}`: {_verdict(before)} → {_verdict(after)}"
+                for i, before, after in result.verdicts
+            )
+        )
     return "\n\n".join(sections) + "\n"
 
 
-def _claim_text(claims: Snapshot | None, claim_id: str) -> str:
-    return str((claims or {}).get(claim_id, {}).get("claim", ""))
+def _claim_text(snapshot: Snapshot | None, claim_id: str) -> str:
+    return str(snapshot.claims.get(claim_id, {}).get("claim", "")) if snapshot else ""
+
+
+def _source_text(snapshot: Snapshot | None, source_id: str) -> str:
+    row = snapshot.sources.get(source_id, {}) if snapshot else {}
+    parts = [row.get("title"), row.get("publisher"), row.get("rights")]
+    return "; ".join(str(part) for part in parts if part)
 
 
 def _verdict(value: Any) -> str:
@@ -173,15 +273,32 @@ FORMATS: dict[str, Callable[[Diff, Snapshot, Snapshot], str]] = {
 
 def summary(result: Diff) -> str:
     bump = result.bump()
-    return (
-        f"{len(result.added)} added, {len(result.removed)} removed, "
-        f"{len(result.changed)} changed" + (f" (a {bump} release)" if bump else "")
+    claims, sources = result.claims, result.sources
+    counts = (
+        f"{len(claims.added)} added, {len(claims.removed)} removed, {len(claims.changed)} changed"
     )
+    others = [
+        f"{len(ids)} source{'' if len(ids) == 1 else 's'} {what}"
+        for what, ids in (
+            ("added", sources.added),
+            ("removed", sources.removed),
+            ("changed", sources.changed),
+        )
+        if ids
+    ]
+    if result.metadata:
+        others.append("dataset metadata changed")
+    return ", ".join([counts, *others]) + (f" (a {bump} release)" if bump else "")
 
 
 def _field_note(change: FieldChange) -> str:
-    if change.field == "split":
-        return f"moved from split `{change.old}` to `{change.new}`"
+    if change.field in SPLITS:
+        config = "labelled " if change.field == "labelled_split" else ""
+        if change.old is None:
+            return f"enters {config}split `{change.new}`"
+        if change.new is None:
+            return f"leaves {config}split `{change.old}`"
+        return f"moved from {config}split `{change.old}` to `{change.new}`"
     if _scalar(change.old) and _scalar(change.new):
         return f"{change.field} {_short(change.old)} → {_short(change.new)}"
     return change.field

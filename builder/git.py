@@ -138,6 +138,18 @@ def init_bare(path: Path) -> None:
     run(path.parent, "init", "--quiet", "--bare", "--initial-branch=main", "--", str(path))
 
 
+def uncommitted(root: Path, paths: list[str]) -> list[str]:
+    """Files under `paths` whose changes are not committed (staged, unstaged or new)."""
+    output = run(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
+    return [entry[3:] for entry in _names(output)]
+
+
+def commit_files(root: Path, paths: list[str], message: str) -> None:
+    """Commit exactly `paths`, as they are in the working tree."""
+    run(root, "add", "--", *paths)
+    run(root, *_identity(root), "commit", "--quiet", "-m", message, "--", *paths)
+
+
 def commit(work: Path, message: str) -> None:
     run(work, *_identity(work), "commit", "--quiet", "-m", message)
 

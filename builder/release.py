@@ -10,9 +10,9 @@ import attrs
 
 from builder import changelog, git
 from builder.canonical import canonical_file
-from builder.diff import BUMPS, Diff, bumped, changelog_body, diff, summary
+from builder.diff import BUMPS, Changes, Diff, bumped, changelog_body, diff, summary
 from builder.errors import InvalidDataError, NotFoundError, UsageError
-from builder.layout import CHANGELOG, DATASET, Kind, Layout
+from builder.layout import CHANGELOG, CLAIMS, DATASET, Kind, Layout
 from builder.model import DatasetMetadata
 from builder.problems import Problem
 from builder.snapshot import Snapshot, claims_of, from_git
@@ -28,8 +28,11 @@ class Release:
     diff: Diff
 
 
-def release(layout: Layout, bump: str | None, today: datetime.date) -> Release:
-    """Write the next version into dataset.yaml and its entry into CHANGELOG.md."""
+def release(
+    layout: Layout, bump: str | None, today: datetime.date, *, commit: bool = True
+) -> Release:
+    """Write the next version into dataset.yaml and its entry into CHANGELOG.md; with
+    `commit`, commit both and tag the commit v<version> (annotated)."""
     entries = changelog.read(layout.path(CHANGELOG))
     result = validate(layout)
     if not result.success() or result.repository.dataset is None:
@@ -44,7 +47,7 @@ def release(layout: Layout, bump: str | None, today: datetime.date) -> Release:
                 f"there is no earlier release to bump from: the first release is {current}, "
                 f"the version in {DATASET} (change it there to start elsewhere)"
             )
-        changes = Diff(added=tuple(sorted(new)))
+        changes = Diff(claims=Changes(added=tuple(sorted(new.claims))))
         body = _first_entry(new)
         version = current
     else:
@@ -59,7 +62,7 @@ def release(layout: Layout, bump: str | None, today: datetime.date) -> Release:
         )
         proposed = changes.bump()
         if proposed is None:
-            raise NotFoundError(f"no claim changed since {last.version}: nothing to release")
+            raise NotFoundError(f"nothing changed since {last.version}: nothing to release")
         if bump is not None and BUMPS.index(bump) < BUMPS.index(proposed):
             raise UsageError(
                 f"a {bump} release cannot carry these changes: {summary(changes)}; "
@@ -67,13 +70,32 @@ def release(layout: Layout, bump: str | None, today: datetime.date) -> Release:
             )
         bump = bump or proposed
         version = bumped(current, bump)
-        body = changelog_body(changes)
+        body = changelog_body(changes, new)
     entry = changelog.Entry(version, today.isoformat(), body)
+    if commit:
+        _require_committed(layout)
     _write_release(layout, attrs.evolve(metadata, version=version), entry)
+    if commit:
+        message = f"Release {version}"
+        git.commit_files(layout.root, [DATASET, CHANGELOG], message)
+        git.tag(layout.root, f"v{version}", message)
     return Release(version, entries[0].version if entries else None, bump, changes)
 
 
-def _first_entry(claims: Snapshot) -> str:
+def _require_committed(layout: Layout) -> None:
+    """A release commit holds what its changelog describes: nothing may wait uncommitted."""
+    git.require_repository(layout.root)
+    waiting = git.uncommitted(layout.root, [CLAIMS, CHANGELOG])
+    if waiting:
+        raise UsageError(
+            f"{len(waiting)} files have changes that are not committed ({', '.join(waiting[:3])}"
+            f"{', ...' if len(waiting) > 3 else ''}): commit them first, or release with "
+            "--no-commit and commit yourself"
+        )
+
+
+def _first_entry(snapshot: Snapshot) -> str:
+    claims = snapshot.claims
     sources = {
         span["source"]
         for claim in claims.values()

@@ -1,9 +1,10 @@
 """The claims of one version of the dataset, from wherever that version is: a built folder, a
 claims repository on disk, or a git revision of one.
 
-All three give the same shape, claim rows (`rows.claim_row`, verdict and stance as names, None
-for a claim not reviewed) plus each claim's split, so that `claims diff` and `claims release`
-compare like with like.
+All three give the same shape: claim rows (`rows.claim_row`, verdict and stance as names, None
+for a claim not reviewed) with each claim's splits, source rows without their texts (the
+sha256 stands for the text), and the dataset metadata (a repository's only: a build does not
+keep dataset.yaml), so that `claims diff` and `claims release` compare like with like.
 """
 
 from __future__ import annotations
@@ -12,16 +13,25 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import attrs
+
 from builder import git
 from builder.dataset.checksums import CHECKSUMS
 from builder.errors import InvalidDataError, UsageError
 from builder.layout import CLAIMS, RECORDS, Layout
 from builder.model import STANCES, VERDICTS
-from builder.rows import Row, SpanRows, claim_row
+from builder.rows import Row, SpanRows, claim_row, source_rows
 from builder.splits import split_of
 from builder.validation import Result, validate
 
-Snapshot = dict[str, Row]
+Rows = dict[str, Row]
+
+
+@attrs.frozen
+class Snapshot:
+    claims: Rows
+    sources: Rows = attrs.Factory(dict)
+    metadata: dict[str, Any] | None = None
 
 
 def snapshot(where: str, root: Path) -> Snapshot:
@@ -46,12 +56,24 @@ def from_build(folder: Path) -> Snapshot:
     # pyarrow only for a built folder: comparing repositories and revisions does without it.
     import pyarrow.parquet as pq  # noqa: PLC0415
 
-    claims: Snapshot = {}
-    for shard in sorted((folder / "claims").glob("*.parquet")):
-        split = shard.name.split("-", 1)[0]
-        for row in pq.read_table(shard).to_pylist():
-            claims[row["id"]] = {**_names(row), "split": split}
-    return claims
+    def shards(config: str) -> list[tuple[str, list[dict[str, Any]]]]:
+        return [
+            (shard.name.split("-", 1)[0], pq.read_table(shard).to_pylist())
+            for shard in sorted((folder / config).glob("*.parquet"))
+        ]
+
+    labelled = {row["id"]: split for split, rows in shards("labelled") for row in rows}
+    claims = {
+        row["id"]: {**_names(row), "split": split, "labelled_split": labelled.get(row["id"])}
+        for split, rows in shards("claims")
+        for row in rows
+    }
+    sources = {
+        row["id"]: {k: v for k, v in row.items() if k != "text"}
+        for _, rows in shards("sources")
+        for row in rows
+    }
+    return Snapshot(claims, sources)
 
 
 def from_repository(layout: Layout, label: str | None = None, *, valid: bool = False) -> Snapshot:
@@ -68,10 +90,16 @@ def from_repository(layout: Layout, label: str | None = None, *, valid: bool = F
 def claims_of(result: Result) -> Snapshot:
     """The claims of a validation run; a record that did not load shows as its problems."""
     repository = result.repository
-    weights = repository.dataset.split_weights if repository.dataset else (("train", 1),)
+    metadata = repository.dataset
+    weights = metadata.split_weights if metadata else (("train", 1),)
+    labelled = metadata.labelled_split_weights if metadata else (("train", 1),)
     spans = SpanRows(repository.sources)
-    claims: Snapshot = {
-        claim.id: {**claim_row(claim, spans), "split": split_of(claim.id, weights)}
+    claims: Rows = {
+        claim.id: {
+            **claim_row(claim, spans),
+            "split": split_of(claim.id, weights),
+            "labelled_split": split_of(claim.id, labelled) if claim.review else None,
+        }
         for claim in repository.claims
     }
     loaded = {claim.origin.path for claim in repository.claims}
@@ -81,7 +109,11 @@ def claims_of(result: Result) -> Snapshot:
             claims.setdefault(stem, {"id": stem, "problems": []})["problems"].append(
                 f"{problem.code} {problem.message}"
             )
-    return claims
+    sources = {
+        row["id"]: {k: v for k, v in row.items() if k != "text"} for row in source_rows(repository)
+    }
+    data = None if metadata is None else metadata.to_data()
+    return Snapshot(claims, sources, data)
 
 
 def from_git(root: Path, revision: str, *, valid: bool = False) -> Snapshot:

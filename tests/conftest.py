@@ -171,12 +171,12 @@ def edit_record(root: Path, claim_id: str, old: str, new: str) -> None:
 
 
 def released(root: Path, claims: Run, *args: str) -> Ran:
-    """`claims release` dated 2026-11-22, committed when it succeeds."""
-    result = claims("release", "--root", root, "--date", "2026-11-22", *args)
-    if result.returncode == 0:
+    """The curator's changes committed, then `claims release` dated 2026-11-22 (which commits
+    the release and tags it)."""
+    if git(root, "status", "--porcelain"):
         git(root, "add", "--all")
-        git(root, "commit", "--quiet", "-m", "Release")
-    return result
+        git(root, "commit", "--quiet", "-m", "Changes")
+    return claims("release", "--root", root, "--date", "2026-11-22", *args)
 
 
 def found(result: Result) -> list[tuple[str, str, int]]:

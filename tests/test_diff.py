@@ -19,7 +19,7 @@ def test_changing_a_split_weight_moves_claims_and_is_a_major_release(
 ) -> None:
     released(history, claims)
     path = history / "claims" / "dataset.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("test: 1", "test: 9"))
+    path.write_text(path.read_text(encoding="utf-8").replace("test: 1", "test: 9", 1))
     result = claims("diff", "--root", history, "HEAD", str(history), "--format", "json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)

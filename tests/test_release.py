@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from tests.conftest import (
     Run,
     copy_claim,
     edit_record,
+    git,
     released,
 )
 
@@ -38,7 +40,7 @@ def test_nothing_changed_means_nothing_to_release(history: Path, claims: Run) ->
     released(history, claims)
     result = released(history, claims)
     assert result.returncode == 1
-    assert "no claim changed since 1.2.3" in result.stderr
+    assert "nothing changed since 1.2.3" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -74,7 +76,7 @@ def test_a_smaller_bump_than_the_changes_need_is_refused_a_larger_one_taken(
 ) -> None:
     released(history, claims)
     copy_claim(history, "death-penalty-abolished-again-2024")
-    refused = claims("release", "--root", history, "--bump", "patch")
+    refused = claims("release", "--root", history, "--bump", "patch", "--no-commit")
     assert refused.returncode == 2
     assert "use --bump minor or higher" in refused.stderr
     assert _version(history) == "1.2.3"
@@ -99,3 +101,81 @@ def test_release_keeps_the_rest_of_dataset_yaml_as_written(history: Path, claims
     edit_record(history, "cafe-talks-continue-2024", "Not reviewed yet.", "Awaiting review.")
     released(history, claims)
     assert path.read_text(encoding="utf-8") == before.replace("1.2.3", "1.2.4")
+
+
+def test_a_changed_source_title_is_a_patch_release_committed_tagged_built_and_published(
+    history: Path, claims: Run, tmp_path: Path
+) -> None:
+    released(history, claims)
+    metadata = history / "claims" / "sources" / "mini-report-2024.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("Rights report", "Report"))
+    shown = claims("diff", "--root", history, "HEAD", str(history))
+    assert shown.stdout.splitlines() == [
+        "~ source mini-report-2024",
+        '    title: "Rights report 2024" -> "Report 2024"',
+        "0 added, 0 removed, 0 changed, 1 source changed (a patch release)",
+    ]
+    made = released(history, claims)
+    assert made.stdout == "version 1.2.4 (patch release after 1.2.3)\n", made.stderr
+    assert git(history, "status", "--porcelain") == ""
+    assert git(history, "cat-file", "-t", "v1.2.4") == "tag"
+    assert git(history, "describe", "--exact-match", "HEAD") == "v1.2.4"
+    entry = changelog.read(history / "CHANGELOG.md")[0]
+    assert "- Source `mini-report-2024`: title" in entry.body
+    built = claims("build", "--root", history, "--out", tmp_path / "dist")
+    assert built.returncode == 0, built.stderr
+    target = tmp_path / "published.git"
+    assert claims("publish", built.stdout.strip(), "--git", target, "--init").returncode == 0
+    assert git(target, "tag", "--list") == "v1.2.4"
+
+
+@pytest.mark.parametrize(
+    ("change", "bump"),
+    [
+        ("verdict", "minor"),
+        ("source added", "minor"),
+        ("source removed", "major"),
+        ("metadata", "patch"),
+        ("labelled weights", "major"),
+    ],
+)
+def test_the_bump_rules_for_sources_verdicts_and_metadata(
+    history: Path, claims: Run, change: str, bump: str
+) -> None:
+    released(history, claims)
+    sources = history / "claims" / "sources"
+    if change == "verdict":
+        edit_record(
+            history, "no-political-prisoners-2024", "verdict: refuted", "verdict: conflicting"
+        )
+    elif change == "source added":
+        for suffix in (".txt", ".yaml"):
+            text = (sources / f"mini-report-2024{suffix}").read_text(encoding="utf-8")
+            (sources / f"copy-2024{suffix}").write_text(text.replace("id: mini-report", "id: copy"))
+    elif change == "source removed":
+        for path in sources.glob("mini-report-2024.*"):
+            path.rename(sources / f"renamed-2024{path.suffix}")
+        for record in (history / "claims" / "records").rglob("*.yaml"):
+            record.write_text(record.read_text(encoding="utf-8").replace("mini-report", "renamed"))
+        metadata = sources / "renamed-2024.yaml"
+        metadata.write_text(metadata.read_text(encoding="utf-8").replace("mini-report", "renamed"))
+    else:
+        dataset = history / "claims" / "dataset.yaml"
+        old, new = (
+            ("description: A fixed", "description: The fixed")
+            if change == "metadata"
+            else (
+                "labelled_splits:\n  train: 2\n  test: 1",
+                "labelled_splits:\n  train: 1\n  test: 9",
+            )
+        )
+        dataset.write_text(dataset.read_text(encoding="utf-8").replace(old, new))
+    result = claims("diff", "--root", history, "HEAD", str(history), "--format", "json")
+    assert json.loads(result.stdout)["bump"] == bump, result.stdout + result.stderr
+    made = released(history, claims)
+    assert made.returncode == 0, made.stderr
+    body = changelog.read(history / "CHANGELOG.md")[0].body
+    if change == "verdict":
+        assert "### Verdicts changed" in body and "refuted → conflicting" in body
+    if change == "source added":
+        assert "- Source `copy-2024`: Rights report 2024" in body

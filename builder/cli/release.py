@@ -30,6 +30,11 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
         help="bump more than the changes call for (never less)",
     )
     command.add_argument(
+        "--no-commit",
+        action="store_true",
+        help="write the files only; commit them and tag v<version> yourself",
+    )
+    command.add_argument(
         "--date",
         type=iso_date,
         metavar="YYYY-MM-DD",
@@ -42,12 +47,14 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     layout = open_repository(args)
     with writing_to(layout):
-        made = release(layout, args.bump, args.date or dates.today())
+        made = release(layout, args.bump, args.date or dates.today(), commit=not args.no_commit)
     since = f" ({made.bump} release after {made.previous})" if made.previous else " (first release)"
     print(f"version {made.version}{since}")
+    done = "wrote" if args.no_commit else "committed and tagged"
+    then = "commit both and tag the commit, then" if args.no_commit else "then"
     print(
-        f"wrote {DATASET} and {CHANGELOG}: review the entry, commit both, then "
-        f"`claims build` and `claims publish dist/{made.version} ...`",
+        f"{done} {DATASET} and {CHANGELOG} (v{made.version}): {then} `claims build` and "
+        f"`claims publish dist/{made.version} ...`",
         file=sys.stderr,
     )
     return ExitCode.OK
