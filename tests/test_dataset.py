@@ -443,3 +443,43 @@ def test_quotes_only_sources_ship_no_text_and_the_licence_says_so(
     if mixed:
         assert header.license_link == "LICENSE.md"
         assert (folder / "LICENSE.md").read_text(encoding="utf-8").strip() in card
+
+
+CARD_SECTIONS = [
+    "Loading",
+    "An example",
+    "Statistics",
+    "Sources",
+    "Dataset creation",
+    "Personal and sensitive information",
+    "Bias, risks and limitations",
+    "Licensing",
+    "Citation",
+    "Changelog",
+    "Fields",
+]
+
+
+@pytest.mark.parametrize("which", ["shipped", "mini"])
+def test_the_card_reads_in_the_hub_templates_order_with_the_field_reference_last(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    folder = request.getfixturevalue(which)
+    text = (folder / "README.md").read_text(encoding="utf-8")
+    card = DatasetCard.load(folder / "README.md")
+    assert DatasetCard(card.content).data.to_dict() == card.data.to_dict()  # header round-trips
+    assert re.findall(r"^## (.+)$", text, re.MULTILINE) == CARD_SECTIONS
+    assert re.findall(
+        r"^### (.+)$", text.split("## Dataset creation")[1].split("\n## ")[0], re.M
+    ) == [
+        "Source data",
+        "Curation and review",
+        "Curators",
+    ]
+    assert text.index("<details>") < text.index("## Fields") < text.index("</details>")
+    example = text.split("## An example", 1)[1].split("```json\n", 1)[1].split("\n```", 1)[0]
+    row = json.loads(example)
+    loaded = {r["id"]: r for split in _load(folder, "claims").values() for r in split}
+    assert loaded[row["id"]] == row  # the example is a real record, exactly as it loads
+    citation = text.split("## Citation", 1)[1]
+    assert "version = {" in citation and "howpublished = {\\url{" in citation

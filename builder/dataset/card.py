@@ -8,8 +8,6 @@ from CHANGELOG.md; nothing here depends on the clock or the output path.
 from __future__ import annotations
 
 import collections
-import html
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +19,7 @@ from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
 from builder.changelog import Entry, release_date
+from builder.dataset import about, croissant
 from builder.dataset.configs import BY_NAME, CONFIGS, DEFAULT
 from builder.dataset.features import DERIVED_COLUMNS
 from builder.dataset.parquet import SplitFiles
@@ -44,11 +43,16 @@ class Stats:
     sources: collections.Counter[str] = attrs.Factory(collections.Counter)
     years: collections.Counter[str] = attrs.Factory(collections.Counter)
     languages: collections.Counter[str] = attrs.Factory(collections.Counter)
+    claimants: collections.Counter[str] = attrs.Factory(collections.Counter)
+    example: Row | None = None  # the first reviewed claim, shown as it loads
 
     def add(self, claim: Row) -> None:
         self.claims += 1
         reviewed = claim["verdict"] is not None
         self.reviewed += reviewed
+        self.claimants[claim["claimant"]["name"]] += 1
+        if reviewed and self.example is None:
+            self.example = claim
         self.verdicts[claim["verdict"] if reviewed else "not reviewed"] += 1
         self.topics.update(claim["topics"])
         self.sources.update({a["source"] for a in claim["appearances"]})
@@ -73,11 +77,18 @@ def render_card(
             [
                 _introduction(metadata, repository, claims),
                 _loading(metadata, written),
-                _fields(),
+                about.example(claims.example),
                 _statistics(repository, claims, written),
+                about.sources_table(repository),
+                about.creation(metadata),
+                about.PERSONAL_INFORMATION,
+                about.LIMITATIONS,
                 licensing(repository, metadata),
-                _history(changelog),
                 _citation_block(citation(metadata, changelog)),
+                _history(changelog, metadata.version),
+                "<details>\n<summary>The fields of every config</summary>\n\n"
+                + _fields()
+                + "\n\n</details>",
             ]
         )
         + "\n"
@@ -148,7 +159,7 @@ def _introduction(metadata: Metadata, repository: Repository, claims: Stats) -> 
     reviewed = claims.reviewed
     curators = ", ".join(metadata.curators) or "its curators"
     return (
-        f"# {_text(metadata.pretty_name)}\n\n{_text(metadata.description)}\n\n"
+        f"# {about.text(metadata.pretty_name)}\n\n{about.text(metadata.description)}\n\n"
         f"Version {metadata.version}: {claims.claims} claims from {len(repository.sources)} source "
         f"documents, {reviewed} of them reviewed. Licence: `{metadata.license}`. "
         f"Curated by {curators}.\n\n"
@@ -278,6 +289,9 @@ def _statistics(
             _count_table(
                 "topic", dict(sorted(claims.topics.items(), key=lambda kv: (-kv[1], kv[0])))
             ),
+            _count_table(
+                "claimant", dict(sorted(claims.claimants.items(), key=lambda kv: (-kv[1], kv[0])))
+            ),
             _count_table("source (claims appearing in it)", dict(sorted(claims.sources.items()))),
             _count_table("year of the claim", dict(sorted(claims.years.items()))),
             _count_table("language of the quote", dict(sorted(claims.languages.items()))),
@@ -291,13 +305,17 @@ def _count_table(heading: str, counts: Mapping[str, int]) -> str:
     return "\n".join(lines)
 
 
-def _history(changelog: list[Entry]) -> str:
-    if not changelog:
-        return "## Changelog\n\nNo released version yet."
-    entries = [
-        f"### [{e.version}] - {e.date}\n\n{e.body.replace('### ', '#### ')}" for e in changelog
-    ]
-    return "## Changelog\n\n" + "\n\n".join(entries)
+def _history(changelog: list[Entry], version: str) -> str:
+    """This version's changelog entry, and the earlier versions by name and date."""
+    this = [e for e in changelog if e.version == version]
+    earlier = [f"{e.version} ({e.date})" for e in changelog if e.version != version]
+    parts = ["## Changelog"]
+    parts += [f"### [{e.version}] - {e.date}\n\n{e.body.replace('### ', '#### ')}" for e in this]
+    if not this:
+        parts.append(f"Version {version} is not released yet.")
+    if earlier:
+        parts.append("Earlier versions: " + ", ".join(earlier) + ".")
+    return "\n\n".join(parts)
 
 
 def card_licence(repository: Repository, metadata: Metadata) -> dict[str, Any]:
@@ -332,25 +350,12 @@ def licensing(repository: Repository, metadata: Metadata) -> str:
     for source in repository.sources.values():
         ships = "full text" if source.ships_text else "quotes only"
         cells = [f"`{source.id}` {source.title}", source.publisher, source.license, source.rights]
-        lines.append("| " + " | ".join(map(_cell, cells)) + f" | {ships} |")
+        lines.append("| " + " | ".join(map(about.cell, cells)) + f" | {ships} |")
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    """Text from the data, safe in a Markdown table cell."""
-    return _text(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _text(text: str) -> str:
-    """Text from the data, safe in the card's Markdown: HTML is shown, never run."""
-    return html.escape(text, quote=False)
-
-
 def _citation_block(entry: str) -> str:
-    """The BibTeX entry in a code block whose fence no backtick run inside it can close."""
-    longest = max((len(run) for run in re.findall(r"`+", entry)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"## Citation\n\n{fence}bibtex\n{entry}\n{fence}"
+    return f"## Citation\n\n{about.fenced(entry, 'bibtex')}"
 
 
 def citation(metadata: Metadata, changelog: list[Entry]) -> str:
@@ -365,9 +370,7 @@ def _bibtex(metadata: Metadata, released: str | None) -> str:
         "author": " and ".join(f"{{{c}}}" for c in metadata.curators) or None,
         "year": released[:4] if released else None,
         "version": metadata.version,
-        "howpublished": f"\\url{{https://huggingface.co/datasets/{metadata.repo_id}}}"
-        if metadata.repo_id
-        else None,
+        "howpublished": f"\\url{{{croissant.url(metadata)}}}",
     }
     body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields.items() if value)
     key = f"{metadata.name}-{metadata.version}".replace("-", "_").replace(".", "_")

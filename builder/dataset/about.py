@@ -1,0 +1,99 @@
+"""The dataset card's sections for readers, beyond the numbers: one real record as it loads,
+the sources, how the data was made and reviewed, what it says about people, and what it
+cannot do. Everything from the data is shown as text, never run as HTML."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from builder.dataset import features
+from builder.model import DatasetMetadata, Repository
+from builder.rows import Row
+
+
+def text(value: str) -> str:
+    """Text from the data, safe in the card's Markdown: HTML is shown, never run."""
+    return html.escape(value, quote=False)
+
+
+def cell(value: str) -> str:
+    """Text from the data, safe in a Markdown table cell."""
+    return text(value).replace("|", "\\|").replace("\n", " ")
+
+
+def fenced(body: str, language: str) -> str:
+    """A code block whose fence no backtick run inside it can close."""
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{body}\n{fence}"
+
+
+def example(claim: Row | None) -> str:
+    if claim is None:
+        return "## An example\n\nNo claim is reviewed yet."
+    loaded = features.encode(features.CLAIM, claim)
+    return (
+        "## An example\n\n"
+        f"The claim `{claim['id']}` of the `claims` config, as `load_dataset` gives it (the "
+        'verdict and stances are class label numbers; `features["verdict"].int2str` names '
+        "them):\n\n" + fenced(json.dumps(loaded, ensure_ascii=False, indent=2), "json")
+    )
+
+
+def sources_table(repository: Repository) -> str:
+    lines = [
+        "## Sources",
+        "",
+        "| source | title | publisher | published | languages | rights | ships |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for source in repository.sources.values():
+        ships = "full text" if source.ships_text else "quotes only"
+        cells = [source.title, source.publisher, source.published, ", ".join(source.languages)]
+        row = " | ".join(map(cell, [*cells, source.rights]))
+        lines.append(f"| `{source.id}` | {row} | {ships} |")
+    return "\n".join(lines)
+
+
+def creation(metadata: DatasetMetadata) -> str:
+    curators = ", ".join(metadata.curators) or "the curators of this repository"
+    return "\n\n".join(
+        [
+            "## Dataset creation",
+            "### Source data\n\nPublic news items, press releases and statements, chosen by the "
+            "curators for the claims they carry. Each text is stored byte for byte as received "
+            "(odd spaces, look-alike letters and line ends included) and pinned by its SHA-256, "
+            "so that every quote can be checked against it.",
+            "### Curation and review\n\nA curator records each check-worthy statement as a "
+            "claim: one English sentence, the claimant who asserted it (not the outlet that "
+            "reported it), the date, and the exact span of the source where it was made, with "
+            "an English translation for a quote in another language. A review gives one of the "
+            "four AVeriTeC verdicts (supported, refuted, conflicting, not enough evidence), a "
+            "rationale, and evidence spans from other sources, each with its stance. Every "
+            "record is checked by the `claims` tool against JSON Schemas and against the "
+            "source texts (offsets, quotes, digests, dates, references) before a release, and "
+            "changes are reviewed in pull requests.",
+            f"### Curators\n\n{text(curators)}.",
+        ]
+    )
+
+
+PERSONAL_INFORMATION = (
+    "## Personal and sensitive information\n\n"
+    "Claimants are named public figures and organisations (ministers, members of parliament, "
+    "government bodies, international institutions) speaking in their public roles, and the "
+    "claims concern human rights, including political prisoners and the treatment of "
+    "detainees. No private individual is named on purpose; the sources are published news "
+    "items and statements."
+)
+
+LIMITATIONS = (
+    "## Bias, risks and limitations\n\n"
+    "The dataset is small and its sources were chosen by its curators; statements by "
+    "governments and institutions dominate. A verdict rests on the evidence in the sources "
+    "the dataset holds, not on everything known, and one party's assertion is often weighed "
+    "against another's. Use it to study claims and evidence, not to judge a person or a "
+    "country."
+)
