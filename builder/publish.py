@@ -237,13 +237,36 @@ def _already(built: Built, same: bool, where: str) -> list[str]:
 def publish_hub(
     built: Built, repo_id: str, *, token: str | None, dry_run: bool = False
 ) -> list[str]:
-    """Upload the build to the Hub dataset repository `repo_id` and tag the commit."""
+    """Upload the build to the Hub dataset repository `repo_id` and tag the commit. A dry
+    run that cannot reach the Hub still says what the build would send."""
     try:
         return _publish_hub(HfApi(token=token), built, repo_id, dry_run=dry_run)
     except HFValidationError as error:
         raise UsageError(f"{repo_id!r} is not a Hub repository id: {error}") from error
     except (*_HUB_ERRORS,) as error:
+        if dry_run:
+            return [
+                f"could not reach the Hub to see what {repo_id} holds ({error})",
+                *_dry_plan(built, repo_id, exists=None),
+            ]
         raise ExternalError(f"the Hub refused or could not be reached: {error}") from error
+
+
+def _dry_plan(built: Built, repo_id: str, *, exists: bool | None) -> list[str]:
+    create = (
+        []
+        if exists
+        else [
+            f"would create the dataset repository {repo_id}"
+            + (" (if it does not exist)" if exists is None else "")
+        ]
+    )
+    return [
+        *create,
+        *(f"would upload: {name}" for name in sorted(built.files)),
+        "would delete parquet shards that are not in this build",
+        f"would tag {built.tag}",
+    ]
 
 
 # What a Hub call raises, whatever HTTP client this huggingface_hub uses (httpx, httpx2): its
@@ -265,12 +288,7 @@ def _publish_hub(api: HfApi, built: Built, repo_id: str, *, dry_run: bool) -> li
             )
             return _already(built, _same_files(built, remote), repo_id)
     if dry_run:
-        return [
-            *([] if exists else [f"would create the dataset repository {repo_id}"]),
-            *(f"would upload: {name}" for name in sorted(built.files)),
-            "would delete parquet shards that are not in this build",
-            f"would tag {built.tag}",
-        ]
+        return _dry_plan(built, repo_id, exists=exists)
     if not exists:
         api.create_repo(repo_id, repo_type=REPO_TYPE, exist_ok=True)
     commit = api.upload_folder(

@@ -7,6 +7,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from builder.layout import Layout
@@ -142,3 +143,20 @@ def test_duplicate_ids_are_reported_on_both_files(bare_repo: Path) -> None:
         ("claims/records/europarl/death-penalty-removed.yaml", "R002"),
     ]
     assert "claims/records/europarl/death-penalty-removed.yaml" in problems[0].message
+
+
+@pytest.mark.parametrize("field", ["license", "redistribution", "rights"])
+def test_a_source_without_its_licence_terms_is_refused_with_what_to_write(
+    repo: Path, field: str
+) -> None:
+    metadata = repo / "claims" / "sources" / "europarl-2022-08.yaml"
+    kept = metadata.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(kept) if line.startswith(f"{field}:"))
+    end = next((i for i in range(start + 1, len(kept)) if not kept[i].startswith(" ")), len(kept))
+    metadata.write_text("".join(kept[:start] + kept[end:]), encoding="utf-8")
+    [problem] = validate(Layout(repo), TODAY).problems
+    assert (problem.file, problem.code) == ("claims/sources/europarl-2022-08.yaml", "S001")
+    assert f"missing required field `{field}`" in problem.message
+    assert {"license": "spdx", "redistribution": "full-text", "rights": "in words"}[
+        field
+    ] in problem.message.lower()

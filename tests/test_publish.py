@@ -400,3 +400,15 @@ def test_a_clone_of_the_target_checks_out_main_with_gitattributes_and_no_warning
     attributes = (tmp_path / "clone" / ".gitattributes").read_text(encoding="utf-8")
     assert "*.parquet filter=lfs diff=lfs merge=lfs -text" in attributes
     assert (tmp_path / "clone" / "claims" / "train-00000-of-00001.parquet").is_file()
+
+
+def test_a_hub_dry_run_without_network_still_lists_the_plan(
+    versions: tuple[Path, Path], claims: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tests run with HF_HUB_OFFLINE=1: no request can leave."""
+    result = claims("publish", versions[0], "--repo-id", f"{OWNER}/{NAME}", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"could not reach the Hub to see what {OWNER}/{NAME} holds")
+    assert "would upload: claims/train-00000-of-00001.parquet" in lines
+    assert lines[-1] == "would tag v0.1.0"

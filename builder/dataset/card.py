@@ -215,6 +215,12 @@ def _loading(metadata: Metadata, written: Mapping[str, list[SplitFiles]]) -> str
         "has its own ("
         + ", ".join(f"`{s.name}` ({s.num_examples})" for s in written.get("labelled", ()))
         + "), and `sources` is one `train` split. A split or config without rows is left out.",
+        "",
+        "Beside the parquet files: `croissant.json` (MLCommons Croissant metadata), "
+        "`annotations.jsonl` (each span as a W3C Web Annotation, for annotation tools), "
+        "`claimreview.jsonl` (schema.org ClaimReview, when the dataset has a page for its "
+        "claims), `LICENSE.md` (when the sources' terms differ from the annotations') and "
+        "`SHA256SUMS`.",
     ]
     return "\n".join(lines)
 
