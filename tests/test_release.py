@@ -107,6 +107,9 @@ def test_a_changed_source_title_is_a_patch_release_committed_tagged_built_and_pu
     history: Path, claims: Run, tmp_path: Path
 ) -> None:
     released(history, claims)
+    target = tmp_path / "published.git"
+    first = claims("build", "--root", history, "--out", tmp_path / "dist")
+    assert claims("publish", first.stdout.strip(), "--git", target, "--init").returncode == 0
     metadata = history / "claims" / "sources" / "mini-report-2024.yaml"
     metadata.write_text(metadata.read_text(encoding="utf-8").replace("Rights report", "Report"))
     shown = claims("diff", "--root", history, "HEAD", str(history))
@@ -124,9 +127,8 @@ def test_a_changed_source_title_is_a_patch_release_committed_tagged_built_and_pu
     assert "- Source `mini-report-2024`: title" in entry.body
     built = claims("build", "--root", history, "--out", tmp_path / "dist")
     assert built.returncode == 0, built.stderr
-    target = tmp_path / "published.git"
-    assert claims("publish", built.stdout.strip(), "--git", target, "--init").returncode == 0
-    assert git(target, "tag", "--list") == "v1.2.4"
+    assert claims("publish", built.stdout.strip(), "--git", target).returncode == 0
+    assert git(target, "tag", "--list").splitlines() == ["v1.2.3", "v1.2.4"]
 
 
 @pytest.mark.parametrize(
