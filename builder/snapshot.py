@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from builder import git
+from builder import extras, git
 from builder.dataset.checksums import CHECKSUMS
 from builder.errors import InvalidDataError, UsageError
 from builder.layout import CLAIMS, RECORDS, Layout
@@ -54,7 +54,7 @@ def snapshot(where: str, root: Path) -> Snapshot:
 
 def from_build(folder: Path) -> Snapshot:
     # pyarrow only for a built folder: comparing repositories and revisions does without it.
-    import pyarrow.parquet as pq  # noqa: PLC0415
+    pq = extras.require("pyarrow.parquet", "claims diff of a built folder")
 
     def shards(config: str) -> list[tuple[str, list[dict[str, Any]]]]:
         return [

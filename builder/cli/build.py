@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from builder import report
+from builder import extras, report
 from builder.cli.common import Subcommands, add_jobs, add_root, open_repository, say
 from builder.errors import ExitCode, InvalidDataError
 from builder.validation import validate
@@ -31,10 +31,9 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    # datasets and pyarrow take a second or two to import: only the commands that write or read
-    # built datasets pay for them.
-    from builder.dataset.pipeline import build  # noqa: PLC0415
-
+    # datasets and pyarrow come with the dataset extra, and take a second or two to import:
+    # only the commands that write or read built datasets need them.
+    build = extras.require("builder.dataset.pipeline", "claims build").build
     layout = open_repository(args)
     result = validate(layout, jobs=args.jobs)
     if not result.success():

@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from builder import extras
 from builder.cli.common import Subcommands
 from builder.errors import ExitCode, UsageError
 
@@ -37,15 +38,14 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from builder.publish import Built, publish_git, publish_hub  # noqa: PLC0415
-
+    publish = extras.require("builder.publish", "claims publish")
     token = os.environ.get("HF_TOKEN") or None
     if args.repo_id and not token and not args.dry_run:
         raise UsageError("set HF_TOKEN to a Hugging Face token with write access to publish")
-    built = Built.read(args.folder)
+    built = publish.Built.read(args.folder)
     if args.git:
-        done = publish_git(built, args.git, dry_run=args.dry_run, init=args.init)
+        done = publish.publish_git(built, args.git, dry_run=args.dry_run, init=args.init)
     else:
-        done = publish_hub(built, args.repo_id, token=token, dry_run=args.dry_run)
+        done = publish.publish_hub(built, args.repo_id, token=token, dry_run=args.dry_run)
     print("\n".join(done))
     return ExitCode.OK
