@@ -9,9 +9,11 @@ quote anyway and answers with offsets into the real text. Validation, `claims lo
 
 from __future__ import annotations
 
+import difflib
 import enum
 import functools
 import itertools
+import re
 import unicodedata
 from array import array
 from collections.abc import Iterator
@@ -314,3 +316,66 @@ def _common_prefix(a: str, b: str) -> int:
 
 def _common_suffix(a: str, b: str) -> int:
     return _common_prefix(a[::-1], b[::-1])
+
+
+# Near misses: what a curator probably meant when the words do not occur --------------------
+
+
+@attrs.frozen
+class Near:
+    """A passage of the text like the words asked for: where, how alike, and how it differs."""
+
+    start: int
+    end: int
+    likeness: float
+    differences: str
+
+
+def closest(text: str, typed: str, limit: int = 3, floor: float = 0.6) -> list[Near]:
+    """The passages of `text` most like `typed` (folded as `locate` folds), best first, at
+    most `limit`, none overlapping; each starts and ends on whole words."""
+    wanted = fold(typed.strip()).text
+    if not wanted.strip():
+        return []
+    folded = fold(text)
+    words = [m.start() for m in re.finditer(r"\S+", folded.text)]
+    size = len(wanted.split())
+    scored = []
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(wanted)
+    for index, start in enumerate(words):
+        for width in (size - 1, size, size + 1):
+            if width < 1 or index + width > len(words):
+                continue
+            last = words[index + width - 1]
+            end = last + len(folded.text[last:].split(maxsplit=1)[0])
+            matcher.set_seq1(folded.text[start:end])
+            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= floor:
+                scored.append((ratio, start, end))
+    found: list[Near] = []
+    for ratio, start, end in sorted(scored, key=lambda s: (-s[0], s[1])):
+        span = folded.original_span(start, end)
+        if span is None or any(span.start < n.end and span.end > n.start for n in found):
+            continue
+        found.append(
+            Near(span.start, span.end, ratio, _word_changes(typed, text[span.start : span.end]))
+        )
+        if len(found) == limit:
+            break
+    return found
+
+
+def _word_changes(typed: str, found: str) -> str:
+    """How the source's words differ from those typed: `-'typed' +'source'` per change."""
+    before, after = fold(typed).text.split(), fold(found).text.split()
+    changes = []
+    for kind, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after).get_opcodes():
+        if kind == "equal":
+            continue
+        parts = [f"-{' '.join(before[i1:i2])!r}"] if i2 > i1 else []
+        parts += [f"+{' '.join(after[j1:j2])!r}"] if j2 > j1 else []
+        changes.append(" ".join(parts))
+    return "; ".join(changes)

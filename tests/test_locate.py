@@ -38,3 +38,26 @@ def test_locate_not_found_and_unknown_source(tmp_path: Path, claims: Run) -> Non
     unknown = claims("locate", "--root", PROJECT, "../../etc/passwd", "root")
     assert unknown.returncode == 2
     assert "'../../etc/passwd' is not a source id" in unknown.stderr
+
+
+def test_locate_that_finds_nothing_shows_the_closest_passages(claims: Run) -> None:
+    result = claims(
+        "locate", "--root", PROJECT, "europarl-2022-08", "removal of the death penalty was welcome"
+    )
+    assert result.returncode == 1
+    [closest, error] = result.stderr.splitlines()[-2:]
+    assert closest == (
+        "closest: 2061 2099 'removal of death penalty was a welcome' (92% alike: -'the'; +'a')"
+    )
+    text = (PROJECT / "claims/sources/europarl-2022-08.txt").read_bytes().decode("utf-8")
+    assert text[2061:2099] == "removal of death penalty was a welcome"
+    assert error.startswith("claims: error: ") and "does not occur" in error
+
+
+def test_closest_passages_are_whole_words_and_none_below_the_floor() -> None:
+    from builder.anchoring import closest  # noqa: PLC0415
+
+    text = "Kazakhstan abolished the death\u00a0penalty in 2021. Nothing else here."
+    [near] = closest(text, "Kazakstan abolished death penalty")
+    assert text[near.start : near.end] == "Kazakhstan abolished the death\u00a0penalty"
+    assert closest(text, "an entirely different sentence about weather") == []

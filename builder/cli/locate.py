@@ -16,7 +16,8 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
         help="print `start end` of TEXT in a source",
         description="Print where TEXT occurs in the source as `start end`, one line each: exact "
         "matches first, then matches that differ only in whitespace, look-alike "
-        "letters, quotation marks or dashes. Exit 1 when TEXT is not found.",
+        "letters, quotation marks or dashes. When TEXT is not found, print the closest "
+        "passages with their offsets and how they differ, and exit 1.",
     )
     add_root(command)
     command.add_argument("source_id", metavar="SOURCE_ID")
@@ -29,6 +30,12 @@ def run(args: argparse.Namespace) -> int:
     text = open_repository(args).source_text(args.source_id)
     matches = anchoring.locate(text, args.text)
     if not matches:
+        for near in anchoring.closest(text, args.text):
+            print(
+                f"closest: {near.start} {near.end} {text[near.start : near.end]!r} "
+                f"({near.likeness:.0%} alike: {near.differences})",
+                file=sys.stderr,
+            )
         raise NotFoundError(
             f"{args.text!r} does not occur in {args.source_id}, even allowing for whitespace "
             "and look-alike letters"
