@@ -26,7 +26,11 @@ def test_add_source_keeps_every_byte_and_pins_it(
         "claims/sources/mfa-2024-05.txt",
         "claims/sources/mfa-2024-05.yaml",
     ]
-    assert result.stderr == ""  # nothing left to fill in
+    # Nothing left to fill in: only the next step.
+    assert result.stderr == (
+        "next: `claims locate mfa-2024-05 'WORDS'` to find a claim's words, then "
+        "`claims new --source mfa-2024-05 --quote 'WORDS'`\n"
+    )
     sources = bare_repo / "claims" / "sources"
     assert (sources / "mfa-2024-05.txt").read_bytes() == RECEIVED
     metadata = yaml.safe_load((sources / "mfa-2024-05.yaml").read_text(encoding="utf-8"))
@@ -57,3 +61,17 @@ def test_add_source_refuses_what_it_cannot_keep_and_writes_nothing(
     assert result.returncode == 2
     assert message in result.stderr
     assert sorted((bare_repo / "claims" / "sources").iterdir()) == before
+
+
+def test_add_source_without_its_licence_lists_what_is_missing_and_how_to_check(
+    bare_repo: Path, tmp_path: Path, claims: Run
+) -> None:
+    received = tmp_path / "statement.txt"
+    received.write_bytes(RECEIVED)
+    result = claims("add-source", received, "--root", bare_repo, "--id", "mfa-2024-05")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("still to fill in (")
+    for field in ("title", "publisher", "published", "license", "redistribution", "rights"):
+        assert any(f"in `{field}` is not " in line for line in lines), field
+    assert lines[-1].startswith("next: fill those in, then `claims validate --root ")

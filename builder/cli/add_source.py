@@ -75,5 +75,10 @@ def run(args: argparse.Namespace) -> int:
     )
     with writing_to(layout):
         written = add_source(layout, args.file, draft)
-    print_written(layout, written)
+    print_written(
+        layout,
+        written,
+        f"`claims locate {args.source_id} 'WORDS'` to find a claim's words, then "
+        f"`claims new --source {args.source_id} --quote 'WORDS'`",
+    )
     return ExitCode.OK

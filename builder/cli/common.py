@@ -71,8 +71,9 @@ def say(note: str) -> None:
     print(f"claims: {report.visible(note)}", file=sys.stderr)
 
 
-def print_written(layout: Layout, paths: list[str]) -> None:
-    """The files a command wrote, then what is still to fill in, as `validate` says it."""
+def print_written(layout: Layout, paths: list[str], then: str) -> None:
+    """The files a command wrote, what is still to fill in (as `validate` says it), and the
+    command to run next (`then`, once nothing is missing)."""
     print("\n".join(map(report.visible, paths)))
     problems = still_to_fill(layout, paths)
     if problems:
@@ -81,6 +82,10 @@ def print_written(layout: Layout, paths: list[str]) -> None:
             file=sys.stderr,
         )
         sys.stderr.write(report.as_text(problems))
+        check = " ".join(["claims validate --root", str(layout.root), *paths])
+        print(f"next: fill those in, then `{check}`", file=sys.stderr)
+    else:
+        print(f"next: {then}", file=sys.stderr)
 
 
 def positive(value: str) -> int:

@@ -105,5 +105,9 @@ def run(args: argparse.Namespace) -> int:
     )
     with writing_to(layout):
         written = create_record(layout, draft)
-    print_written(layout, [written])
+    print_written(
+        layout,
+        [written],
+        "review it with `claims show`, then `claims fmt` and commit it",
+    )
     return ExitCode.OK
