@@ -11,6 +11,7 @@ Corrections of texts, metadata and spans are a patch.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -192,6 +193,7 @@ def as_markdown(result: Diff, old: Snapshot | None = None, new: Snapshot | None 
     if verdicts:
         lines += ["", "#### Verdicts", "", "| claim | before | after |", "|---|---|---|"]
         lines += [f"| `{i}` | {_verdict(b)} | {_verdict(a)} |" for i, b, a in sorted(verdicts)]
+    lines += _quotes(result, new)
     if not result.sources.empty:
         lines += ["", "#### Sources", "", "| change | source | fields |", "|---|---|---|"]
         lines += [
@@ -201,13 +203,72 @@ def as_markdown(result: Diff, old: Snapshot | None = None, new: Snapshot | None 
             f"| removed | `{i}` | {_cell(_source_text(old, i))} |" for i in result.sources.removed
         ]
         lines += [
-            f"| changed | `{c.id}` | {_cell('; '.join(_field_note(f) for f in c.fields))} |"
+            f"| changed | `{c.id}` | {_cell('; '.join(_field_note(f) for f in c.fields))}"
+            f"{_cell(_moved_spans(c, old, new))} |"
             for c in result.sources.changed
         ]
     if result.metadata:
         lines += ["", "#### Dataset metadata", ""]
         lines += [f"- {_cell(_field_note(f))}" for f in result.metadata]
     return "".join(f"{visible(line)}\n" for line in lines)
+
+
+SHOWN = 10  # quotes shown in full; the others are folded
+
+
+def _quotes(result: Diff, new: Snapshot | None) -> list[str]:
+    """Each added claim's quotes, and each changed claim's if its spans changed, inside their
+    context, the quote in bold, with the English translation of a quote in another language."""
+    if new is None:
+        return []
+    spans_changed = {
+        c.id for c in result.claims.changed if any(f.field == "appearances" for f in c.fields)
+    }
+    ids = [*result.claims.added, *sorted(spans_changed)]
+    entries = []
+    for claim_id in ids:
+        claim = new.claims.get(claim_id, {})
+        for span in claim.get("appearances", []):
+            before, after = _md(span.get("prefix") or ""), _md(span.get("suffix") or "")
+            quote = f"…{before}**{_md(span['quote'])}**{after}…"
+            entry = (
+                f"- `{claim_id}` in `{span['source']}` at {span['start']}-{span['end']}: {quote}"
+            )
+            if span.get("translation"):
+                entry += f" ({span['language']}; in English: {_md(span['translation'])})"
+            entries.append(entry)
+    if not entries:
+        return []
+    lines = ["", "#### Quotes in their context", "", *entries[:SHOWN]]
+    if len(entries) > SHOWN:
+        lines += ["", f"<details><summary>{len(entries) - SHOWN} more</summary>", ""]
+        lines += [*entries[SHOWN:], "", "</details>"]
+    return lines
+
+
+def _moved_spans(change: Change, old: Snapshot | None, new: Snapshot | None) -> str:
+    """For a revised text: how many spans into it moved."""
+    if old is None or new is None or not any(f.field == "sha256" for f in change.fields):
+        return ""
+
+    def places(snapshot: Snapshot) -> dict[tuple[str, str, int], tuple[int, int]]:
+        return {
+            (claim_id, kind, index): (span["start"], span["end"])
+            for claim_id, claim in snapshot.claims.items()
+            for kind in ("appearances", "evidence")
+            for index, span in enumerate(claim.get(kind, []))
+            if span.get("source") == change.id
+        }
+
+    before, after = places(old), places(new)
+    moved = sum(1 for key, where in after.items() if key in before and before[key] != where)
+    return f"; text revised: {moved} of {len(after)} spans moved"
+
+
+def _md(text: str) -> str:
+    """Text from the data, shown as it is in Markdown: no emphasis, link or HTML of its own."""
+    escaped = re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
+    return re.sub(r"\s+", " ", escaped)
 
 
 def changelog_body(result: Diff, new: Snapshot) -> str:

@@ -10,6 +10,7 @@ from tests.conftest import (
     Run,
     copy_claim,
     edit_record,
+    git,
     released,
 )
 
@@ -75,6 +76,12 @@ def test_diff_of_two_builds_field_by_field_in_three_formats(
         "|---|---|---|",
         "| `death-penalty-abolished-again-2024` | not reviewed | supported |",
         "| `no-political-prisoners-2024` | refuted | conflicting |",
+        "",
+        "#### Quotes in their context",
+        "",
+        "- `death-penalty-abolished-again-2024` in `mini-statement-2024` at 143-182: …tical "
+        "prisoners). He added that **the death penalty was abolished in 2021** and that the "
+        "Cafe\u0301 Europa talks…",
     ]
 
 
@@ -91,4 +98,41 @@ def test_an_unknown_revision_is_a_usage_error(history: Path, claims: Run) -> Non
     assert result.returncode == 2
     assert "neither a built dataset folder, a claims repository, nor a git revision" in (
         result.stderr
+    )
+
+
+def test_the_review_summary_shows_a_romanian_quote_in_context_with_its_translation(
+    branch: Path, claims: Run
+) -> None:
+    added = claims(
+        "new", "--root", branch, "--source", "mini-statement-2024", "--quote",
+        "nu există deținuți politici", "--language", "ro", "--translation",
+        "there are no political prisoners", "--id", "no-prisoners-ro-2024", "--folder", "2024",
+        "--claim", "There are no political prisoners.", "--claimant", "Claus Petrov", "--kind",
+        "person", "--date", "2024-03-12", "--topic", "political-prisoners",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    git(branch, "add", "--all")
+    git(branch, "commit", "--quiet", "-m", "A Romanian quote")
+    summary = claims("diff", "--root", branch, "main", "HEAD", "--format", "markdown").stdout
+    quotes = summary.split("#### Quotes in their context", 1)[1]
+    assert "- `no-prisoners-ro-2024` in `mini-statement-2024` at " in quotes
+    assert "said: «**nu există deținuți politici**» (there are" in quotes
+    assert "(ro; in English: there are no political prisoners)" in quotes
+
+
+def test_the_review_summary_of_a_branch_that_only_adds_a_source_shows_the_source(
+    branch: Path, claims: Run
+) -> None:
+    sources = branch / "claims" / "sources"
+    for suffix in (".txt", ".yaml"):
+        text = (sources / f"mini-report-2024{suffix}").read_text(encoding="utf-8")
+        (sources / f"new-report-2024{suffix}").write_text(text.replace("id: mini-", "id: new-"))
+    git(branch, "add", "--all")
+    git(branch, "commit", "--quiet", "-m", "A source")
+    summary = claims("diff", "--root", branch, "main", "HEAD", "--format", "markdown").stdout
+    assert summary.startswith("### Dataset changes: 0 added, 0 removed, 0 changed, 1 source added")
+    assert (
+        "| added | `new-report-2024` | Rights report 2024; Rights group (test fixture); "
+        "Test fixture text, under CC BY 4.0. |" in summary
     )
