@@ -14,6 +14,7 @@ from builder.canonical import canonical_file
 from builder.layout import Kind, Layout
 from builder.loader import Document, ParseFailure, load_file, parse_text
 from builder.problems import Problem
+from builder.progress import Tick, silent
 from builder.selection import Selection
 from builder.writing import FileWrite, write_files
 
@@ -47,15 +48,14 @@ class FmtRun:
         return tuple(p for f in self.files for p in f.problems)
 
 
-def format_repository(layout: Layout, selection: Selection) -> FmtRun:
+def format_repository(layout: Layout, selection: Selection, tick: Tick = silent) -> FmtRun:
     """The canonical form of every selected document; nothing is written."""
-    return FmtRun(
-        tuple(
-            format_file(layout, display, kind)
-            for display, kind in layout.list().documents()
-            if selection.includes(display)
-        )
-    )
+    files = []
+    for display, kind in layout.list().documents():
+        if selection.includes(display):
+            files.append(format_file(layout, display, kind))
+            tick()
+    return FmtRun(tuple(files))
 
 
 def format_file(layout: Layout, display: str, kind: Kind) -> Formatted:

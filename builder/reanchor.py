@@ -25,6 +25,7 @@ from builder.layout import RECORDS, Kind, Layout
 from builder.loader import Pointer
 from builder.model import Claim, Revision, Span
 from builder.problems import Problem, Severity
+from builder.progress import Tick, silent
 from builder.report import visible
 from builder.validation import validate
 from builder.writing import FileWrite, write_files
@@ -58,7 +59,13 @@ class Plan:
 
 
 def plan(
-    layout: Layout, source_id: str, new_text: bytes, *, reason: str, today: datetime.date
+    layout: Layout,
+    source_id: str,
+    new_text: bytes,
+    *,
+    reason: str,
+    today: datetime.date,
+    tick: Tick = silent,
 ) -> Plan:
     files = layout.source(source_id)
     assert files.text is not None and files.metadata is not None
@@ -68,7 +75,7 @@ def plan(
         raise UsageError(
             f"the new text is not UTF-8 (byte {error.start}); convert it first"
         ) from error
-    result = validate(layout)
+    result = validate(layout, tick=tick)
     quoting = [
         c for c in result.repository.claims if any(p.span.source == source_id for p in c.spans())
     ]

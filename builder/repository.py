@@ -20,6 +20,7 @@ from builder.layout import CLAIMS, DATASET, TOPICS, Kind, Layout, Listing
 from builder.loader import Document, Loaded, ParseFailure, load_file
 from builder.model import Claim, DatasetMetadata, Repository, Source
 from builder.problems import Problem
+from builder.progress import Tick, silent
 from builder.schemas import schema_problems
 from builder.selection import Selection
 
@@ -46,7 +47,8 @@ class _Reader:
         """A schema-valid document, or None with its problems recorded."""
         return self.record(checked_document(self.layout.path(relative), relative, kind))
 
-    def record(self, checked: Checked) -> Document | None:
+    def record(self, checked: Checked, tick: Tick = silent) -> Document | None:
+        tick()
         display, document, problems = checked
         self.files.append(display)
         self.problems.extend(problems)
@@ -61,7 +63,9 @@ class _Reader:
         return text
 
 
-def read_repository(layout: Layout, only: Selection | None = None, jobs: int = 1) -> ReadResult:
+def read_repository(
+    layout: Layout, only: Selection | None = None, jobs: int = 1, tick: Tick = silent
+) -> ReadResult:
     """Read the repository; problems are collected, never raised.
 
     With `only`, read just the selected records and sources and what checking them needs: the
@@ -76,7 +80,7 @@ def read_repository(layout: Layout, only: Selection | None = None, jobs: int = 1
     reader = _Reader(layout, list(listing.problems))
     dataset = _read_dataset(reader, listing)
     topics = _read_topics(reader, listing)
-    claims, unread = _read_claims(reader, listing, only, jobs)
+    claims, unread = _read_claims(reader, listing, only, jobs, tick)
     quoted = {placed.span.source for claim in claims for placed in claim.spans()}
 
     def wanted(source_id: str, paths: list[str]) -> bool:
@@ -163,7 +167,7 @@ def _read_sources(
 
 
 def _read_claims(
-    reader: _Reader, listing: Listing, only: Selection | None, jobs: int
+    reader: _Reader, listing: Listing, only: Selection | None, jobs: int, tick: Tick
 ) -> tuple[tuple[Claim, ...], dict[str, tuple[str, ...]]]:
     """The claims read (all, or those in `only`), and the paths of the record files not read,
     by stem."""
@@ -177,7 +181,7 @@ def _read_claims(
     claims = [
         Claim.from_document(document)
         for checked in _check_records(reader.layout.root, selected, jobs)
-        if (document := reader.record(checked)) is not None
+        if (document := reader.record(checked, tick)) is not None
     ]
     return tuple(claims), {stem: tuple(paths) for stem, paths in unread.items()}
 

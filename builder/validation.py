@@ -11,6 +11,7 @@ from builder.checks import check_repository
 from builder.layout import Layout
 from builder.model import Repository
 from builder.problems import Problem, Severity
+from builder.progress import Tick, silent
 from builder.repository import read_repository
 from builder.selection import Selection
 
@@ -48,11 +49,12 @@ def validate(
     today: datetime.date | None = None,
     only: Selection | None = None,
     jobs: int = 1,
+    tick: Tick = silent,
 ) -> Result:
     """Check the repository against the schemas and its own sources; with `only`, check just
     the selected files (against the whole repository) and report on them; with `jobs`, read
-    the records in that many processes."""
-    read = read_repository(layout, only, jobs)
+    the records in that many processes; `tick` is called once per record read."""
+    read = read_repository(layout, only, jobs, tick)
     problems = [*read.problems, *check_repository(read.repository, today or dates.today())]
     result = Result(tuple(sorted(set(problems))), read.files, read.repository)
     return result if only is None else result.restricted_to(only)

@@ -6,8 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from builder import extras, report
-from builder.cli.common import Subcommands, add_jobs, add_root, open_repository, say
+from builder import extras, progress, report
+from builder.cli.common import (
+    Subcommands,
+    add_jobs,
+    add_quiet,
+    add_root,
+    open_repository,
+    say,
+)
 from builder.errors import ExitCode, InvalidDataError
 from builder.validation import validate
 
@@ -26,6 +33,7 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
         "--out", type=Path, metavar="DIR", help="where to write (default: ROOT/dist)"
     )
     add_jobs(command)
+    add_quiet(command)
     command.set_defaults(run=run)
     return command
 
@@ -35,14 +43,16 @@ def run(args: argparse.Namespace) -> int:
     # only the commands that write or read built datasets need them.
     build = extras.require("builder.dataset.pipeline", "claims build").build
     layout = open_repository(args)
-    result = validate(layout, jobs=args.jobs)
+    with progress.shown("records", quiet=args.quiet) as tick:
+        result = validate(layout, jobs=args.jobs, tick=tick)
     if not result.success():
         counts = report.summary(len(result.files), result.errors, result.warnings).strip()
         raise InvalidDataError(
             f"nothing built ({counts}): fix the errors above first", result.problems
         )
     sys.stderr.write(report.as_text(result.problems))
-    target = build(layout, result.repository, args.out or args.root / "dist", say=say)
+    with progress.shown("claims", len(result.repository.claims), quiet=args.quiet) as tick:
+        target = build(layout, result.repository, args.out or args.root / "dist", say, tick)
     print(target)
     print(f'load it with: datasets.load_dataset({str(target)!r}, "claims")', file=sys.stderr)
     return ExitCode.OK

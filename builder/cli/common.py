@@ -41,6 +41,14 @@ def add_jobs(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="show no progress (it shows only on a terminal anyway)",
+    )
+
+
 def add_debug(parser: argparse.ArgumentParser, default: Any) -> None:
     parser.add_argument(
         "--debug",

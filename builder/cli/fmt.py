@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from builder import fmt, report
-from builder.cli.common import Subcommands, add_root, open_repository, writing_to
+from builder import fmt, progress, report
+from builder.cli.common import Subcommands, add_quiet, add_root, open_repository, writing_to
 from builder.errors import ExitCode
 from builder.selection import Selection
 
@@ -21,6 +21,7 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
     )
     add_root(command)
     command.add_argument("--check", action="store_true", help="only report, exit 1 if any")
+    add_quiet(command)
     command.add_argument(
         "paths",
         nargs="*",
@@ -34,7 +35,8 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     layout = open_repository(args)
     selection = Selection.of_paths(layout, args.paths) if args.paths else Selection.everything()
-    done = fmt.format_repository(layout, selection)
+    with progress.shown("files", quiet=args.quiet) as tick:
+        done = fmt.format_repository(layout, selection, tick)
     sys.stderr.write(report.as_text(done.problems))
     if not args.check:
         with writing_to(layout):

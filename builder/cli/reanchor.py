@@ -5,8 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from builder import dates, reanchor
-from builder.cli.common import Subcommands, add_root, iso_date, open_repository, writing_to
+from builder import dates, progress, reanchor
+from builder.cli.common import (
+    Subcommands,
+    add_quiet,
+    add_root,
+    iso_date,
+    open_repository,
+    writing_to,
+)
 from builder.errors import ExitCode, UsageError
 
 
@@ -25,6 +32,7 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
     command.add_argument("source_id", metavar="SOURCE_ID")
     command.add_argument("new_text", metavar="NEW_TEXT_FILE")
     command.add_argument("--dry-run", action="store_true", help="report only, change nothing")
+    add_quiet(command)
     command.add_argument(
         "--reason",
         default="text revised",
@@ -51,9 +59,15 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot read {args.new_text}: {error.strerror}") from error
     with writing_to(layout):
-        plan = reanchor.plan(
-            layout, args.source_id, new_text, reason=args.reason, today=args.date or dates.today()
-        )
+        with progress.shown("records", quiet=args.quiet) as tick:
+            plan = reanchor.plan(
+                layout,
+                args.source_id,
+                new_text,
+                reason=args.reason,
+                today=args.date or dates.today(),
+                tick=tick,
+            )
         render = reanchor.as_json if args.format == "json" else reanchor.as_text
         sys.stdout.write(render(plan.spans))
         if not args.dry_run:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from builder import report
+from builder import progress, report
 from builder.changes import changed_since
-from builder.cli.common import Subcommands, add_jobs, add_root, open_repository
+from builder.cli.common import Subcommands, add_jobs, add_quiet, add_root, open_repository
 from builder.errors import ExitCode, UsageError
 from builder.selection import Selection
 from builder.validation import validate
@@ -29,6 +29,7 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
     )
     command.add_argument("--strict", action="store_true", help="fail on warnings too")
     add_jobs(command)
+    add_quiet(command)
     command.add_argument(
         "--changed-since",
         metavar="REF",
@@ -55,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
         only = changed_since(layout, args.changed_since)
     elif args.paths:
         only = Selection.of_paths(layout, args.paths)
-    result = validate(layout, only=only, jobs=args.jobs)
+    with progress.shown("records", quiet=args.quiet) as tick:
+        result = validate(layout, only=only, jobs=args.jobs, tick=tick)
     sys.stdout.write(report.FORMATS[args.format](result.problems))
     line = report.summary(len(result.files), result.errors, result.warnings)
     (sys.stderr if args.format == "json" else sys.stdout).write(line)

@@ -25,6 +25,7 @@ from builder.dataset.parquet import SplitFiles, SplitWriter
 from builder.errors import InvalidDataError, UsageError
 from builder.layout import CHANGELOG, DATASET, RECORDS, Layout
 from builder.model import Repository
+from builder.progress import Tick, silent
 from builder.rows import Row, claim_rows, source_rows
 from builder.writing import atomic_folder, lock
 
@@ -34,6 +35,7 @@ def build(
     repository: Repository,
     out: Path,
     say: Callable[[str], None] = lambda _: None,
+    tick: Tick = silent,
 ) -> Path:
     """Write the dataset for a repository that passed validation; return `OUT/<version>`.
     `say` is told of the remains of an interrupted build, cleaned up first."""
@@ -50,7 +52,7 @@ def build(
         atomic_folder(target, say) as folder,
     ):
         stats = Stats()
-        written = _write_tables(folder, repository, stats, say)
+        written = _write_tables(folder, repository, stats, say, tick)
         shards = {
             path: sha256_file(folder / path)
             for splits in written.values()
@@ -75,7 +77,11 @@ def build(
 
 
 def _write_tables(
-    folder: Path, repository: Repository, stats: Stats, say: Callable[[str], None]
+    folder: Path,
+    repository: Repository,
+    stats: Stats,
+    say: Callable[[str], None],
+    tick: Tick,
 ) -> dict[str, list[SplitFiles]]:
     """Every config's parquet shards, claimreview.jsonl and annotations.jsonl, in one pass over
     the claims.
@@ -99,6 +105,7 @@ def _write_tables(
         (folder / "annotations.jsonl").open("wb") as annotations,
     ):
         for claim in claim_rows(repository):
+            tick()
             stats.add(claim)
             for config in CONFIGS:
                 if config.over == "claims":
