@@ -21,7 +21,7 @@ import pytest
 
 from builder import writing
 from builder.cli import main
-from tests.conftest import MINI, PROJECT, Ran, git
+from tests.conftest import MINI, Ran, git
 
 # Names the tool gives what it writes meanwhile: the journal, temporary files, locks, the
 # hidden folders of a build.
@@ -252,18 +252,9 @@ def _visible(tree: dict[str, bytes | int]) -> dict[str, bytes | int]:
     return {k: v for k, v in tree.items() if not _transient(k)}
 
 
-KILLED = """
-import os, sys
-from tests.test_faults import kill_at
-kill_at(int(sys.argv[1]))
-from builder.cli import main
-sys.exit(main(sys.argv[2:]))
-"""
-
-
 def kill_at(failing: int) -> None:
-    """In a process of its own: die at the `failing`-th write, fsync or rename, the way a
-    killed process dies (no cleanup, no finally)."""
+    """In a child process: die at the `failing`-th write, fsync or rename, the way a killed
+    process dies (no cleanup, no finally)."""
     count = [0]
 
     def hit() -> None:
@@ -275,15 +266,24 @@ def kill_at(failing: int) -> None:
 
 
 def _killed(args: list[str], failing: int) -> Ran:
-    done = subprocess.run(
-        [sys.executable, "-c", KILLED, str(failing), *args],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-        check=False,
-        timeout=120,
-    )
-    return Ran(done.returncode, done.stdout, done.stderr)
+    """Run the command in a forked child (everything already imported, so each try is quick)
+    that dies at the `failing`-th write; how it ended, and what it printed."""
+    reading, writing_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child never returns to pytest)
+        os.close(reading)
+        sys.stdout = sys.stderr = os.fdopen(writing_end, "w", buffering=1)
+        code = 99  # an exception escaped main(): a traceback, which the parent reports
+        try:
+            kill_at(failing)
+            code = int(main(args))
+        finally:
+            os._exit(code)
+    os.close(writing_end)
+    with os.fdopen(reading) as output:
+        printed = output.read()
+    _, status = os.waitpid(child, 0)
+    return Ran(os.waitstatus_to_exitcode(status), "", printed)
 
 
 @pytest.mark.slow
@@ -293,16 +293,19 @@ def test_a_killed_command_leaves_the_old_state_or_the_new_and_the_next_run_clean
 ) -> None:
     scene = _scene(command, tmp_path, faults)
     faults.failing = 0
+    killed = 0
     for failing in range(1, scene.writes + 1):
         root, args = scene.fresh(tmp_path / f"try-{failing}")
         result = _killed(args, failing)
         assert result.returncode in (137, 0), (failing, result.stderr)
+        killed += result.returncode == 137
         assert "Traceback" not in result.stderr
         _assert_old_new_or_decided(root, scene, failing)
         _settle(root, args)
         if _tree(root) == scene.old:
             assert main(args) == 0, failing
         assert _tree(root) == scene.new, failing
+    assert killed == scene.writes  # every try died where it was meant to
 
 
 @pytest.fixture
