@@ -9,7 +9,7 @@ import json
 import re
 
 from builder.dataset import features
-from builder.model import DatasetMetadata, Repository
+from builder.model import DatasetMetadata, Repository, Source
 from builder.rows import Row
 
 
@@ -50,10 +50,35 @@ def sources_table(repository: Repository) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for source in repository.sources.values():
-        ships = "full text" if source.ships_text else "quotes only"
         cells = [source.title, source.publisher, source.published, ", ".join(source.languages)]
         row = " | ".join(map(cell, [*cells, source.rights]))
-        lines.append(f"| `{source.id}` | {row} | {ships} |")
+        lines.append(f"| `{source.id}` | {row} | {ships(source)} |")
+    return "\n".join(lines)
+
+
+def ships(source: Source) -> str:
+    """What of a source the build ships, in words."""
+    return "full text" if source.ships_text else "quotes only"
+
+
+def licensing(repository: Repository, metadata: DatasetMetadata) -> str:
+    """The Licensing section (and LICENSE.md): the annotations' licence, then each source's
+    licence, rights and what of it ships."""
+    lines = [
+        "## Licensing",
+        "",
+        f"The claim records (claims, claimants, dates, verdicts, rationales, offsets: the "
+        f"curators' annotations) are under `{metadata.license}`. The source texts keep their own "
+        "terms: a source marked quotes only ships its metadata, its SHA-256 and its url, and "
+        "the quoted spans with 32 characters of context, never its whole text (`text` is "
+        "null in the `sources` config).",
+        "",
+        "| source | publisher | licence | rights | ships |",
+        "|---|---|---|---|---|",
+    ]
+    for source in repository.sources.values():
+        cells = [f"`{source.id}` {source.title}", source.publisher, source.license, source.rights]
+        lines.append("| " + " | ".join(map(cell, cells)) + f" | {ships(source)} |")
     return "\n".join(lines)
 
 

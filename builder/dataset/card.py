@@ -83,7 +83,7 @@ def render_card(
                 about.creation(metadata),
                 about.PERSONAL_INFORMATION,
                 about.LIMITATIONS,
-                licensing(repository, metadata),
+                about.licensing(repository, metadata),
                 _citation_block(citation(metadata, changelog)),
                 _history(changelog, metadata.version),
                 "<details>\n<summary>The fields of every config</summary>\n\n"
@@ -336,28 +336,6 @@ def card_licence(repository: Repository, metadata: Metadata) -> dict[str, Any]:
         "license_name": f"{metadata.license}-annotations-and-source-terms",
         "license_link": "LICENSE.md",
     }
-
-
-def licensing(repository: Repository, metadata: Metadata) -> str:
-    """The Licensing section (and LICENSE.md): the annotations' licence, then each source's
-    licence, rights and what of it ships."""
-    lines = [
-        "## Licensing",
-        "",
-        f"The claim records (claims, claimants, dates, verdicts, rationales, offsets: the "
-        f"curators' annotations) are under `{metadata.license}`. The source texts keep their own "
-        "terms: a source marked quotes only ships its metadata, its SHA-256 and its url, and "
-        "the quoted spans with 32 characters of context, never its whole text (`text` is "
-        "null in the `sources` config).",
-        "",
-        "| source | publisher | licence | rights | ships |",
-        "|---|---|---|---|---|",
-    ]
-    for source in repository.sources.values():
-        ships = "full text" if source.ships_text else "quotes only"
-        cells = [f"`{source.id}` {source.title}", source.publisher, source.license, source.rights]
-        lines.append("| " + " | ".join(map(about.cell, cells)) + f" | {ships} |")
-    return "\n".join(lines)
 
 
 def _citation_block(entry: str) -> str:

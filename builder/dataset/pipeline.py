@@ -11,12 +11,14 @@ zone or the output path.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
 from builder import changelog
+from builder.dataset.about import licensing
 from builder.dataset.annotations import annotation_lines
-from builder.dataset.card import Stats, card_licence, citation, licensing, render_card
+from builder.dataset.card import Stats, card_licence, citation, render_card
 from builder.dataset.checksums import sha256_file, write_checksums
 from builder.dataset.claimreview import claim_review_line, publishable
 from builder.dataset.configs import CONFIGS, Config
@@ -92,7 +94,6 @@ def _write_tables(
     metadata = repository.dataset
     assert metadata is not None
     writers: dict[tuple[str, str], SplitWriter] = {}
-    reviews_path = folder / "claimreview.jsonl"
 
     def write(config: Config, row: Row) -> None:
         for name, out in config.rows(row, metadata):
@@ -100,22 +101,24 @@ def _write_tables(
                 writers[config.name, name] = SplitWriter(folder, config.name, name, config.features)
             writers[config.name, name].add(out)
 
-    with (
-        reviews_path.open("wb") as reviews,
-        (folder / "annotations.jsonl").open("wb") as annotations,
-    ):
+    with contextlib.ExitStack() as files:
+        annotations = files.enter_context((folder / "annotations.jsonl").open("wb"))
+        reviews = (
+            files.enter_context((folder / "claimreview.jsonl").open("wb"))
+            if publishable(metadata)
+            else None
+        )
         for claim in claim_rows(repository):
             tick()
             stats.add(claim)
             for config in CONFIGS:
                 if config.over == "claims":
                     write(config, claim)
-            if claim["verdict"] is not None and publishable(metadata):
+            if reviews is not None and claim["verdict"] is not None:
                 reviews.write(claim_review_line(repository, claim).encode("utf-8"))
             for line in annotation_lines(repository, claim):
                 annotations.write(line.encode("utf-8"))
     if not publishable(metadata):
-        reviews_path.unlink()
         say(
             "claimreview.jsonl left out: ClaimReview needs a url for each review; set homepage "
             f"and claim_url (https://.../{{id}}.html) in {DATASET}"
