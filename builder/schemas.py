@@ -20,12 +20,14 @@ import jsonschema
 import referencing
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
+from referencing.jsonschema import DRAFT202012
 
 from builder.layout import Kind
 from builder.loader import Document, Pointer
 from builder.problems import Problem
 
 SCHEMA_FILES = ("common", "claim", "source", "dataset", "topics")
+SCHEMA_SUFFIX = ".schema.json"
 
 
 def _is_strict_integer(_checker: object, value: object) -> bool:
@@ -77,7 +79,7 @@ def load_schemas() -> dict[str, dict[str, Any]]:
     """Every packaged schema, by file stem (`claim`, `source`, ...)."""
     folder = resources.files("builder") / "schema"
     return {
-        name: json.loads(folder.joinpath(f"{name}.schema.json").read_text(encoding="utf-8"))
+        name: json.loads(folder.joinpath(name + SCHEMA_SUFFIX).read_text(encoding="utf-8"))
         for name in SCHEMA_FILES
     }
 
@@ -85,15 +87,16 @@ def load_schemas() -> dict[str, dict[str, Any]]:
 def resolve(spec: dict[str, Any], local: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """`spec` with its `$ref`s followed, and the schema its own references are relative to.
 
-    A reference points into `local` (`#/$defs/start`) or into another packaged schema
-    (`urn:claims:schema:common#/$defs/slug`). Keys written beside a `$ref` (a field's own
+    A reference points into `local` (`#/$defs/start`) or into a sibling file of `schema/`
+    (`common.schema.json#/$defs/slug`), as any other validator reads it. Keys written beside a
+    `$ref` (a field's own
     description) win over the target's. This is the one reader of references: the validator,
     the canonical writer, the README's field tables and the dataset card all use it.
     """
     while "$ref" in spec:
         base, _, pointer = spec["$ref"].partition("#")
         if base:
-            local = next(s for s in load_schemas().values() if s["$id"] == base)
+            local = load_schemas()[base.removesuffix(SCHEMA_SUFFIX)]
         target: Any = local
         for part in pointer.strip("/").split("/"):
             target = target[part] if part else target
@@ -127,7 +130,8 @@ def _field_rows(
 def validator(kind: Kind) -> jsonschema.protocols.Validator:
     schemas = load_schemas()
     registry: referencing.Registry[Any] = referencing.Registry().with_resources(
-        (schema["$id"], referencing.Resource.from_contents(schema)) for schema in schemas.values()
+        (name + SCHEMA_SUFFIX, DRAFT202012.create_resource(schema))
+        for name, schema in schemas.items()
     )
     validator: jsonschema.protocols.Validator = StrictValidator(
         _inlined(schemas[kind.value], schemas[kind.value]),

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 
 from builder.problems import CODES
@@ -54,3 +59,79 @@ def test_schema_codes_are_known() -> None:
         for path, node in walk(load_schemas()[name]):
             if "x-code" in node:
                 assert node["x-code"] in CODES, f"{name}{path}"
+
+
+# Other tools ---------------------------------------------------------------------------------
+
+CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
+SHIPPED = {
+    "claim": sorted((PROJECT / "claims" / "records").rglob("*.yaml")),
+    "source": sorted((PROJECT / "claims" / "sources").glob("*.yaml")),
+    "dataset": [PROJECT / "claims" / "dataset.yaml"],
+    "topics": [PROJECT / "claims" / "topics.yaml"],
+}
+
+
+def check_jsonschema(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:
+    """check-jsonschema with nothing but `schema/`: any attempt to reach the network fails."""
+    offline = {
+        **os.environ,
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+    }
+    return subprocess.run(
+        [CHECK_JSONSCHEMA, "--no-cache", "--schemafile", f"schema/{schema}.schema.json", *files],
+        cwd=PROJECT,
+        env=offline,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("schema", sorted(SHIPPED))
+def test_check_jsonschema_validates_every_shipped_file_offline(schema: str) -> None:
+    result = check_jsonschema(schema, *SHIPPED[schema])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "validation done" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("schema", "shipped", "edit", "complaint"),
+    [
+        # A slug is defined in common.schema.json: the reference across files is followed.
+        (
+            "claim",
+            "claims/records/2022/death-penalty-removed-2022.yaml",
+            ("id", "Death Penalty"),
+            "does not match",
+        ),
+        (
+            "claim",
+            "claims/records/2022/death-penalty-removed-2022.yaml",
+            ("veracity", "true"),
+            "Additional properties",
+        ),
+        ("source", "claims/sources/europarl-2022-08.yaml", ("sha256", "abc"), "does not match"),
+        ("dataset", "claims/dataset.yaml", ("version", "one"), "does not match"),
+    ],
+)
+def test_check_jsonschema_rejects_a_broken_file(
+    tmp_path: Path, schema: str, shipped: str, edit: tuple[str, str], complaint: str
+) -> None:
+    data = yaml.safe_load((PROJECT / shipped).read_text("utf-8"))
+    data[edit[0]] = edit[1]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    result = check_jsonschema(schema, broken)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert complaint in result.stdout
+
+
+def test_the_editor_settings_map_every_shipped_file_to_its_schema() -> None:
+    settings = json.loads((PROJECT / ".vscode" / "settings.json").read_text("utf-8"))
+    mapped = {
+        schema: sorted(path for glob in globs for path in PROJECT.glob(glob))
+        for schema, globs in settings["yaml.schemas"].items()
+    }
+    assert mapped == {f"./schema/{name}.schema.json": files for name, files in SHIPPED.items()}
