@@ -191,9 +191,14 @@ def as_markdown(result: Diff, old: Snapshot | None = None, new: Snapshot | None 
     verdicts += [(i, None, new.claims[i].get("verdict")) for i in claims.added if new]
     verdicts = [(i, before, after) for i, before, after in verdicts if before != after]
     if verdicts:
-        lines += ["", "#### Verdicts", "", "| claim | before | after |", "|---|---|---|"]
-        lines += [f"| `{i}` | {_verdict(b)} | {_verdict(a)} |" for i, b, a in sorted(verdicts)]
+        lines += ["", "#### Verdicts", "", "| claim | before | after | rationale |"]
+        lines += ["|---|---|---|---|"]
+        lines += [
+            f"| `{i}` | {_verdict(b)} | {_verdict(a)} | {_cell(_rationale(new, i))} |"
+            for i, b, a in sorted(verdicts)
+        ]
     lines += _quotes(result, new)
+    lines += _evidence(result, old, new)
     if not result.sources.empty:
         lines += ["", "#### Sources", "", "| change | source | fields |", "|---|---|---|"]
         lines += [
@@ -244,6 +249,52 @@ def _quotes(result: Diff, new: Snapshot | None) -> list[str]:
         lines += ["", f"<details><summary>{len(entries) - SHOWN} more</summary>", ""]
         lines += [*entries[SHOWN:], "", "</details>"]
     return lines
+
+
+def _evidence(result: Diff, old: Snapshot | None, new: Snapshot | None) -> list[str]:
+    """The evidence spans each added or changed claim gained or lost, with their stance and
+    quote in context: what a reviewer checks a verdict against."""
+    if new is None:
+        return []
+    evidence_changed = [
+        c.id for c in result.claims.changed if any(f.field == "evidence" for f in c.fields)
+    ]
+    entries = []
+    for claim_id in [*result.claims.added, *sorted(evidence_changed)]:
+        before = _spans(old, claim_id) if old is not None else {}
+        after = _spans(new, claim_id)
+        for change, spans, others in (("removed from", before, after), ("added to", after, before)):
+            for key, span in spans.items():
+                if key not in others:
+                    entries.append(f"- {change} `{claim_id}`: {_evidence_entry(span)}")
+    if not entries:
+        return []
+    lines = ["", "#### Evidence added or removed", "", *entries[:SHOWN]]
+    if len(entries) > SHOWN:
+        lines += ["", f"<details><summary>{len(entries) - SHOWN} more</summary>", ""]
+        lines += [*entries[SHOWN:], "", "</details>"]
+    return lines
+
+
+def _spans(snapshot: Snapshot, claim_id: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+    evidence = snapshot.claims.get(claim_id, {}).get("evidence") or []
+    return {
+        (span["source"], span["start"], span["end"], span["quote"], span["stance"]): span
+        for span in evidence
+    }
+
+
+def _evidence_entry(span: dict[str, Any]) -> str:
+    before, after = _md(span.get("prefix") or ""), _md(span.get("suffix") or "")
+    return (
+        f"{span['stance']}, `{span['source']}` at {span['start']}-{span['end']}: "
+        f"…{before}**{_md(span['quote'])}**{after}…"
+    )
+
+
+def _rationale(snapshot: Snapshot | None, claim_id: str) -> str:
+    claim = snapshot.claims.get(claim_id, {}) if snapshot else {}
+    return str(claim.get("rationale") or "—")
 
 
 def _moved_spans(change: Change, old: Snapshot | None, new: Snapshot | None) -> str:

@@ -72,16 +72,26 @@ def test_diff_of_two_builds_field_by_field_in_three_formats(
         "",
         "#### Verdicts",
         "",
-        "| claim | before | after |",
-        "|---|---|---|",
-        "| `death-penalty-abolished-again-2024` | not reviewed | supported |",
-        "| `no-political-prisoners-2024` | refuted | conflicting |",
+        "| claim | before | after | rationale |",
+        "|---|---|---|---|",
+        "| `death-penalty-abolished-again-2024` | not reviewed | supported | "
+        "The report confirms the 2021 law. |",
+        "| `no-political-prisoners-2024` | refuted | conflicting | "
+        "A rights report lists 18 political prisoners. |",
         "",
         "#### Quotes in their context",
         "",
         "- `death-penalty-abolished-again-2024` in `mini-statement-2024` at 143-182: …tical "
         "prisoners). He added that **the death penalty was abolished in 2021** and that the "
         "Cafe\u0301 Europa talks…",
+        "",
+        "#### Evidence added or removed",
+        "",
+        "- added to `death-penalty-abolished-again-2024`: supports, `mini-report-2024` at 80-139: "
+        "…y consider political prisoners. **The law of 2021 abolished the death penalty for all "
+        "crimes.** …",
+        "- added to `death-penalty-abolished-again-2024`: context, `mini-statement-2024` at 3-30: "
+        "…👍🏽 **Statement of 12 March 2024.** The minister \u0421laus Petrov said:…",
     ]
 
 
@@ -135,4 +145,29 @@ def test_the_review_summary_of_a_branch_that_only_adds_a_source_shows_the_source
     assert (
         "| added | `new-report-2024` | Rights report 2024; Rights group (test fixture); "
         "Test fixture text, under CC BY 4.0. |" in summary
+    )
+
+
+def test_the_review_summary_shows_a_verdict_change_with_its_rationale_and_evidence_removed(
+    branch: Path, claims: Run
+) -> None:
+    edit_record(
+        branch,
+        "no-political-prisoners-2024",
+        "  verdict: refuted\n  rationale: A rights report lists 18 political prisoners.\n"
+        "  evidence:\n    - source: mini-report-2024\n      start: 14\n      end: 79\n"
+        "      quote: Rights groups listed 18 people they consider political prisoners.\n"
+        "      stance: refutes\n",
+        "  verdict: not-enough-evidence\n  rationale: The report names no one.\n",
+    )
+    git(branch, "commit", "--quiet", "--all", "-m", "A second look")
+    summary = claims("diff", "--root", branch, "main", "HEAD", "--format", "markdown").stdout
+    assert (
+        "| `no-political-prisoners-2024` | refuted | not-enough-evidence | "
+        "The report names no one. |" in summary
+    )
+    assert (
+        "- removed from `no-political-prisoners-2024`: refutes, `mini-report-2024` at 14-79: "
+        "…Report, 2024. **Rights groups listed 18 people they consider political prisoners.**"
+        in summary
     )
