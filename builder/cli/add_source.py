@@ -27,7 +27,9 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
     )
     add_root(command)
     command.add_argument("file", type=Path, metavar="FILE", help="the text, UTF-8")
-    command.add_argument("--id", dest="source_id", required=True, metavar="SLUG")
+    command.add_argument(
+        "--id", dest="source_id", required=True, metavar="SLUG", help="the source id: its file stem"
+    )
     command.add_argument("--title", default="", help="the document's headline")
     command.add_argument("--publisher", default="", help="who published it")
     command.add_argument(
