@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import os
 import subprocess
@@ -12,10 +14,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from builder.layout import Kind
+from builder.loader import Document, load_file
 from builder.problems import CODES
-from builder.schemas import SCHEMA_FILES, load_schemas
+from builder.schemas import SCHEMA_FILES, fast_validator, load_schemas, validator
 from tests.conftest import PROJECT
 
 
@@ -135,3 +141,74 @@ def test_the_editor_settings_map_every_shipped_file_to_its_schema() -> None:
         for schema, globs in settings["yaml.schemas"].items()
     }
     assert mapped == {f"./schema/{name}.schema.json": files for name, files in SHIPPED.items()}
+
+
+# The fast path ----------------------------------------------------------------------------------
+
+KINDS = [Kind.CLAIM, Kind.SOURCE, Kind.DATASET, Kind.TOPICS]
+CORPUS = sorted({*PROJECT.glob("claims/**/*.yaml"), *(PROJECT / "tests" / "cases").rglob("*.yaml")})
+
+
+def agree(data: object, kind: Kind) -> None:
+    """jsonschema-rs calls a document valid exactly when python-jsonschema finds no error, so
+    skipping python-jsonschema for the valid ones changes no problem printed."""
+    errors = [error.message for error in validator(kind).iter_errors(data)]
+    assert fast_validator(kind).is_valid(data) == (not errors), (kind, data, errors)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda path: path.relative_to(PROJECT).as_posix())
+def test_the_fast_validator_agrees_on_every_corpus_document(path: Path) -> None:
+    loaded = load_file(path, path.name)
+    if isinstance(loaded, Document):
+        for kind in KINDS:
+            agree(loaded.data, kind)
+
+
+SHIPPED_RECORD = yaml.safe_load(
+    (PROJECT / "claims/records/2022/death-penalty-removed-2022.yaml").read_text("utf-8")
+)
+LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, 1.0, 2050.0, 1e20]),  # integral floats: JSON Schema integers, not ours
+    st.text(max_size=12),
+    st.sampled_from(
+        ["", " x", "x ", "a\n", "death-penalty", "Death-Penalty", "2022-02-30", "2022-08",
+         "2022", "20220801", "١٢", "ro", "en-GB", "supported", "person", "full-text", "x\u00a0y"]
+    ),
+)  # fmt: skip
+VALUES = st.recursive(
+    LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += paths(value, (*prefix, index))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_the_fast_validator_agrees_on_generated_records(data: st.DataObject) -> None:
+    record = copy.deepcopy(SHIPPED_RECORD)
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(paths(record)[1:]))
+        *parents, last = path
+        parent = functools.reduce(lambda node, part: node[part], parents, record)
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            del parent[last]
+        else:
+            parent[last] = data.draw(VALUES)
+    agree(record, Kind.CLAIM)
