@@ -15,7 +15,6 @@ import functools
 import itertools
 import re
 import unicodedata
-from array import array
 from collections.abc import Iterator
 
 import attrs
@@ -150,19 +149,42 @@ def not_exact(text: str, match: Match, typed: str) -> str:
 
 
 class OffsetTable:
-    """UTF-8 and UTF-16 offsets of every code point of one text, computed once in O(n), so
-    that converting a span costs O(1) however many spans point into the text."""
+    """UTF-8 and UTF-16 offsets of the code points of one text.
+
+    A checkpoint every BLOCK code points is computed once; from there the rest of the way is
+    encoded on demand. Both steps run in C (str.encode), where a table of every code point
+    built in Python cost most of a build's row time.
+    """
+
+    BLOCK = 256
 
     def __init__(self, text: str) -> None:
-        widths = [(len(char.encode("utf-8")), 2 if ord(char) > 0xFFFF else 1) for char in text]
-        self._utf8 = array("q", itertools.accumulate((w for w, _ in widths), initial=0))
-        self._utf16 = array("q", itertools.accumulate((w for _, w in widths), initial=0))
+        self._text = text
+        blocks = [text[i : i + self.BLOCK] for i in range(0, len(text), self.BLOCK)]
+        self._utf8 = list(itertools.accumulate((_utf8_length(b) for b in blocks), initial=0))
+        self._utf16 = list(itertools.accumulate((_utf16_length(b) for b in blocks), initial=0))
 
     def utf8(self, index: int) -> int:
-        return self._utf8[index]
+        block, rest = self._locate(index)
+        return self._utf8[block] + _utf8_length(rest)
 
     def utf16(self, index: int) -> int:
-        return self._utf16[index]
+        block, rest = self._locate(index)
+        return self._utf16[block] + _utf16_length(rest)
+
+    def _locate(self, index: int) -> tuple[int, str]:
+        if not 0 <= index <= len(self._text):
+            raise IndexError(f"offset {index} is outside a text of {len(self._text)}")
+        block = index // self.BLOCK
+        return block, self._text[block * self.BLOCK : index]
+
+
+def _utf8_length(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def splits_character(text: str, index: int) -> bool:

@@ -90,8 +90,9 @@ def test_every_slice_of_a_text_is_found_exactly_where_it_is(text: str, data: st.
     assert Match(start, end, exact=True) in locate(text, text[start:end])
 
 
-@given(st.text(max_size=40))
+@given(st.text(max_size=40) | st.text(alphabet="a\u00e9\u0421\u00a0\U0001f44d\u0301", max_size=600))
 def test_utf8_and_utf16_offsets_agree_with_the_encoders(text: str) -> None:
+    # Long texts cross the table's checkpoints (every 256 code points).
     offsets = OffsetTable(text)
     for index in range(len(text) + 1):
         assert offsets.utf8(index) == len(text[:index].encode("utf-8"))
