@@ -33,7 +33,7 @@ def fenced(body: str, language: str) -> str:
 def example(claim: Row | None) -> str:
     if claim is None:
         return "## An example\n\nNo claim is reviewed yet."
-    loaded = features.encode(features.CLAIM, claim)
+    loaded = features.encoder(features.CLAIM)(claim)
     return (
         "## An example\n\n"
         f"The claim `{claim['id']}` of the `claims` config, as `load_dataset` gives it (the "

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
 
-from builder.dataset.features import encode
+from builder.dataset.features import encoder
 from builder.rows import Row
 
 SHARD_ROWS = 100_000
@@ -40,7 +40,7 @@ class SplitWriter:
     without being counted first."""
 
     def __init__(self, out: Path, config: str, split: str, features: Features) -> None:
-        self._out, self._features, self._schema = out, features, features.arrow_schema
+        self._out, self._encode, self._schema = out, encoder(features), features.arrow_schema
         self._config, self._name = config, split
         self._batch: list[dict[str, Any]] = []
         self._written = self._num_bytes = 0
@@ -49,7 +49,7 @@ class SplitWriter:
         (out / config).mkdir(parents=True, exist_ok=True)
 
     def add(self, row: Row) -> None:
-        self._batch.append(encode(self._features, row))
+        self._batch.append(self._encode(row))
         shard_full = (self._written + len(self._batch)) % SHARD_ROWS == 0
         if len(self._batch) == BATCH_ROWS or shard_full:
             self._flush()
