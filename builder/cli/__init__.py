@@ -10,6 +10,7 @@ environment error; 3 an internal error, printed as one line (the traceback with 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import traceback
@@ -35,8 +36,15 @@ from builder.errors import ClaimsError, ExitCode, UsageError
 COMMANDS = (validate, locate, new, fmt, show, build, diff, release, publish, add_source, reanchor)
 
 
+# A run builds a large model of mostly acyclic objects, and the cycle collector's default
+# thresholds rescan it again and again as it grows: a third of a 100,000-claim validation.
+# Collecting less often, as mypy does, keeps memory the same and the time proportional.
+GC_THRESHOLDS = (200_000, 30, 30)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         _require_utf8(argv)
         args = parser().parse_args(argv)
