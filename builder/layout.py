@@ -47,6 +47,13 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_ID = 100
 
 
+def stem(relative: str) -> str:
+    """The file name of `relative` without its suffix: a record's or a source's id. A string
+    operation, since it runs for every record of a repository."""
+    name = relative.rpartition("/")[2]
+    return name.rpartition(".")[0] or name
+
+
 def is_slug(text: str) -> bool:
     """Whether `text` is a claim, source or topic id (the rule of the schemas' `slug`)."""
     return len(text) <= MAX_ID and _SLUG.fullmatch(text) is not None
@@ -158,7 +165,7 @@ class Layout:
     def find_record(self, claim_id: str) -> str | None:
         """The record file of `claim_id`, in whichever sub-folder of records/ it is."""
         _require_slug(claim_id, "claim")
-        return next((p for p in self.list().records if PurePosixPath(p).stem == claim_id), None)
+        return next((p for p in self.list().records if stem(p) == claim_id), None)
 
     def new_record(self, claim_id: str, folder: str | None) -> str:
         """Where a new record of `claim_id` goes: records/FOLDER/ID.yaml, inside records/."""

@@ -11,12 +11,12 @@ import itertools
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import attrs
 
 from builder.errors import UsageError
-from builder.layout import CLAIMS, DATASET, TOPICS, Kind, Layout, Listing
+from builder.layout import CLAIMS, DATASET, TOPICS, Kind, Layout, Listing, stem
 from builder.loader import Document, Loaded, ParseFailure, load_file
 from builder.model import Claim, DatasetMetadata, Repository, Source
 from builder.problems import Problem
@@ -93,7 +93,7 @@ def read_repository(
         sources=sources,
         claims=claims,
         unreadable_sources=frozenset(unreadable),
-        claim_files=frozenset(PurePosixPath(path).stem for path in listing.records),
+        claim_files=frozenset(map(stem, listing.records)),
         unread_claim_files=unread,
         source_files=frozenset(listing.sources),
     )
@@ -175,7 +175,7 @@ def _read_claims(
     selected: list[str] = []
     for name in listing.records:
         if only is not None and not only.includes(name):
-            unread[PurePosixPath(name).stem].append(name)
+            unread[stem(name)].append(name)
         else:
             selected.append(name)
     claims = [
