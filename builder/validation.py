@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
 
 import attrs
 
-from builder import dates
+from builder import cache, dates
 from builder.checks import check_repository
-from builder.layout import Layout
+from builder.layout import Layout, Listing
 from builder.model import Repository
 from builder.problems import Problem, Severity
 from builder.progress import Tick, silent
@@ -58,6 +62,98 @@ def validate(
     problems = [*read.problems, *check_repository(read.repository, today or dates.today())]
     result = Result(tuple(sorted(set(problems))), read.files, read.repository)
     return result if only is None else result.restricted_to(only)
+
+
+# Problems whose presence means a partial run may differ from a full one: a record's id that is
+# not its file name is known to other records only once that record is read.
+_NEEDS_FULL_RUN = frozenset({"R001", "R002"})
+
+
+def validate_cached(
+    layout: Layout,
+    today: datetime.date | None = None,
+    jobs: int = 1,
+    tick: Tick = silent,
+    cache_folder: Path | None = None,
+) -> Result:
+    """`validate` of the whole repository, reusing what an earlier run found for the records
+    that did not change (see `builder.cache`): the same problems, at the cost of the changes.
+
+    Only the records whose entries are stale are read, with every other file, as a run on
+    those files would read them. The result's repository holds only the records read.
+    """
+    today = today or dates.today()
+    listing = layout.list()
+    shared = cache.shared_digest(layout, listing, today.isoformat())
+    stored = cache.Cache.load(layout, shared, cache_folder)
+    stamps = cache.source_stamps(layout, listing)
+    digests = {}
+    kept: dict[str, cache.Entry] = {}
+    root = os.fspath(layout.root) + os.sep  # string paths: no pathlib object per record
+    for record in listing.records:
+        digest = digests[record] = cache.file_digest(root + record)
+        entry = stored.fresh(record, digest, stamps) if digest else None
+        if entry is not None:
+            kept[record] = entry
+            tick()
+    stale = [record for record in listing.records if record not in kept]
+    if not kept or any(p.code in _NEEDS_FULL_RUN for e in kept.values() for p in e.problems):
+        result = validate(layout, today, jobs=jobs, tick=tick)
+    else:
+        result = _validate_stale(
+            layout, listing, stale=stale, kept=kept, today=today, jobs=jobs, tick=tick
+        )
+    if any(p.code in _NEEDS_FULL_RUN for p in result.problems) and kept:
+        result = validate(layout, today, jobs=jobs, tick=silent)
+        kept = {}
+    if stale or kept.keys() != stored.entries.keys():
+        entries = _entries(result, stale if kept else listing.records, digests, stamps)
+        stored.save({**kept, **entries})
+    return result
+
+
+def _validate_stale(
+    layout: Layout,
+    listing: Listing,
+    *,
+    stale: list[str],
+    kept: dict[str, cache.Entry],
+    today: datetime.date,
+    jobs: int,
+    tick: Tick,
+) -> Result:
+    records = set(listing.records)
+    others = [path for path, _ in listing.documents() if path not in records]
+    texts = [files.text for files in listing.sources.values() if files.text]
+    only = Selection(files=frozenset([*stale, *others, *texts]))
+    read = read_repository(layout, only, jobs, tick)
+    problems = [*read.problems, *check_repository(read.repository, today)]
+    problems += [problem for entry in kept.values() for problem in entry.problems]
+    files = [*read.files, *kept]
+    return Result(tuple(sorted(set(problems))), tuple(files), read.repository)
+
+
+def _entries(
+    result: Result,
+    records: Iterable[str],
+    digests: dict[str, str | None],
+    stamps: dict[str, str],
+) -> dict[str, cache.Entry]:
+    """Cache entries for the records this run read."""
+    quoted: dict[str, set[str]] = defaultdict(set)
+    for claim in result.repository.claims:
+        quoted[claim.origin.path].update(placed.span.source for placed in claim.spans())
+    found: dict[str, list[Problem]] = defaultdict(list)
+    for problem in result.problems:
+        found[problem.file].append(problem)
+    entries = {}
+    for record in records:
+        digest = digests.get(record)
+        if digest is None:
+            continue
+        sources = {source: stamps.get(source, "missing") for source in sorted(quoted[record])}
+        entries[record] = cache.Entry(digest, sources, tuple(found[record]))
+    return entries
 
 
 def still_to_fill(layout: Layout, written: list[str]) -> tuple[Problem, ...]:

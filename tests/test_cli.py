@@ -203,7 +203,7 @@ def _explode(*args: object, **kwargs: object) -> None:
 
 
 INTERNAL_CASES = {
-    "validate": ("builder.cli.validate.validate", "validate --root {good}"),
+    "validate": ("builder.validation.read_repository", "validate --root {good}"),
     "locate": ("builder.anchoring.locate", "locate --root {good} mini-report-2024 talks"),
     "new": ("builder.cli.new.create_record", "new --root {good} --source s --quote q"),
     "fmt": ("builder.fmt.format_repository", "fmt --root {good}"),
@@ -246,7 +246,7 @@ def test_debug_shows_the_traceback(
     monkeypatch: pytest.MonkeyPatch,
     turn_on: Callable[[list[str], pytest.MonkeyPatch], tuple[list[str], object]],
 ) -> None:
-    monkeypatch.setattr("builder.cli.validate.validate", _explode)
+    monkeypatch.setattr("builder.validation.read_repository", _explode)
     args, _ = turn_on(["validate", "--root", str(world["good"])], monkeypatch)
     result = claims(*args)
     assert result.returncode == INTERNAL

@@ -10,7 +10,7 @@ from builder.changes import changed_since
 from builder.cli.common import Subcommands, add_jobs, add_quiet, add_root, open_repository
 from builder.errors import ExitCode, UsageError
 from builder.selection import Selection
-from builder.validation import validate
+from builder.validation import validate, validate_cached
 
 
 def add(commands: Subcommands) -> argparse.ArgumentParser:
@@ -38,6 +38,11 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
         "for those files)",
     )
     command.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read and check every file, and neither use nor update the cache of earlier runs",
+    )
+    command.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
@@ -57,7 +62,10 @@ def run(args: argparse.Namespace) -> int:
     elif args.paths:
         only = Selection.of_paths(layout, args.paths)
     with progress.shown("records", quiet=args.quiet) as tick:
-        result = validate(layout, only=only, jobs=args.jobs, tick=tick)
+        if only is None and not args.no_cache:
+            result = validate_cached(layout, jobs=args.jobs, tick=tick)
+        else:
+            result = validate(layout, only=only, jobs=args.jobs, tick=tick)
     sys.stdout.write(report.FORMATS[args.format](result.problems))
     line = report.summary(len(result.files), result.errors, result.warnings)
     (sys.stderr if args.format == "json" else sys.stdout).write(line)

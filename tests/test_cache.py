@@ -1,0 +1,190 @@
+"""The validation cache: a run that reuses it reports exactly what a full run reports, and an
+entry is used only while everything its result depends on is unchanged.
+
+A forged entry (a problem no check would report) shows whether the cache was trusted: it is
+printed while the entry is fresh, and gone as soon as anything it depends on changes."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from builder import cache
+from builder.layout import Layout
+from builder.validation import validate, validate_cached
+from tests.conftest import CLAIMS_COMMAND, MINI, RECORDS_2024, Run, edit_record
+
+RECORD = f"{RECORDS_2024}/no-political-prisoners-2024.yaml"
+FORGED = "FORGED: this problem comes from the cache"
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A writable copy of the fixture repository."""
+    shutil.copytree(MINI / "claims", tmp_path / "claims")
+    return tmp_path
+
+
+def cache_file(folder: Path) -> Path:
+    [path] = folder.glob("*.json")
+    return path
+
+
+def forge(folder: Path, record: str = RECORD) -> None:
+    """Add a problem of our own to the cached entry of `record`."""
+    path = cache_file(folder)
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["entries"][record]["problems"].append([record, 1, 1, "D001", FORGED])
+    path.write_text(json.dumps(stored), encoding="utf-8")
+
+
+def messages(root: Path, today: datetime.date = TODAY) -> list[str]:
+    return [p.message for p in validate_cached(Layout(root), today).problems]
+
+
+def test_a_cached_run_reports_what_a_full_run_reports(mini: Path, cache_folder: Path) -> None:
+    edit_record(mini, "cafe-talks-continue-2024", "quote: ", "quote: x")
+    full = validate(Layout(mini), TODAY)
+    assert full.problems, "the repository must have problems for this test to mean anything"
+    cold = validate_cached(Layout(mini), TODAY)
+    warm = validate_cached(Layout(mini), TODAY)
+    assert cold.problems == warm.problems == full.problems
+    assert len(cold.files) == len(warm.files) == len(full.files)
+    edit_record(mini, "death-penalty-abolished-2024", "topics: [", "topics: [torture, ")
+    partial = validate_cached(Layout(mini), TODAY)
+    assert partial.problems == validate(Layout(mini), TODAY).problems
+
+
+def test_a_fresh_entry_is_used(mini: Path, cache_folder: Path) -> None:
+    validate_cached(Layout(mini), TODAY)
+    forge(cache_folder)
+    assert FORGED in messages(mini)
+
+
+def test_an_edited_record_is_checked_again(mini: Path, cache_folder: Path) -> None:
+    validate_cached(Layout(mini), TODAY)
+    forge(cache_folder)
+    edit_record(mini, "no-political-prisoners-2024", "minister", "deputy minister")
+    assert FORGED not in messages(mini)
+
+
+def test_a_change_to_a_quoted_source_checks_its_records_again(
+    mini: Path, cache_folder: Path
+) -> None:
+    validate_cached(Layout(mini), TODAY)
+    forge(cache_folder)
+    text = mini / "claims" / "sources" / "mini-report-2024.txt"
+    text.write_bytes(text.read_bytes().replace(b"Rights groups", b"Rights-groups"))
+    found = messages(mini)
+    assert FORGED not in found
+    assert any("differs" in message for message in found)  # A002, and the digest's A003
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["topics", "dataset", "a record added", "a new day", "a new version of the tool"],
+)
+def test_a_change_every_record_depends_on_makes_every_entry_stale(
+    mini: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    validate_cached(Layout(mini), TODAY)
+    forge(cache_folder)
+    today = TODAY
+    claims = mini / "claims"
+    if change == "topics":
+        (claims / "topics.yaml").write_text(
+            (claims / "topics.yaml").read_text(encoding="utf-8") + "new-topic: A new topic.\n"
+        )
+    elif change == "dataset":
+        path = claims / "dataset.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("test: 1", "test: 2"))
+    elif change == "a record added":
+        source = mini / RECORDS_2024 / "cafe-talks-continue-2024.yaml"
+        (claims / "records" / "extra.yaml").write_text(source.read_text(encoding="utf-8"))
+    elif change == "a new day":
+        today = TODAY + datetime.timedelta(days=1)
+    else:  # the code or the schemas changed: both are in the tool's digest
+        monkeypatch.setattr(cache, "tool_digest", lambda: "another version")
+    assert FORGED not in messages(mini, today)
+
+
+def test_the_tool_digest_covers_code_and_schemas() -> None:
+    package = Path(cache.__file__).parent
+    names = {name for name, _ in cache._package_files(package, "")}
+    assert {"cache.py", "schema/claim.schema.json", "schema/common.schema.json"} <= names
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\xff not json",
+        b'{"format": "claims-validation-cache/1"}',
+        b"[]",
+        b'{"format": "claims-validation-cache/1", "shared": 1, "entries": []}',
+    ],
+    ids=["garbage", "truncated", "a list", "wrong types"],
+)
+def test_a_damaged_cache_is_ignored_and_written_anew(
+    mini: Path, cache_folder: Path, content: bytes
+) -> None:
+    expected = validate(Layout(mini), TODAY).problems
+    validate_cached(Layout(mini), TODAY)
+    cache_file(cache_folder).write_bytes(content)
+    assert validate_cached(Layout(mini), TODAY).problems == expected
+    assert json.loads(cache_file(cache_folder).read_bytes())["format"] == cache.FORMAT
+
+
+def test_an_entry_with_a_problem_no_check_has_is_not_trusted(
+    mini: Path, cache_folder: Path
+) -> None:
+    validate_cached(Layout(mini), TODAY)
+    path = cache_file(cache_folder)
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["entries"][RECORD]["problems"].append([RECORD, 1, 1, "X999", FORGED])
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert FORGED not in messages(mini)
+
+
+def test_the_cache_lives_outside_the_repository(mini: Path, cache_folder: Path) -> None:
+    validate_cached(Layout(mini), TODAY)
+    assert cache_file(cache_folder).is_file()
+    assert not [p for p in mini.rglob("*") if "cache" in p.name]
+
+
+def test_no_cache_neither_reads_nor_writes_it(mini: Path, cache_folder: Path, claims: Run) -> None:
+    result = claims("validate", "--root", mini, "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not list(cache_folder.iterdir())
+    claims("validate", "--root", mini)
+    forge(cache_folder)
+    assert FORGED not in claims("validate", "--root", mini, "--no-cache").stdout
+    assert FORGED in claims("validate", "--root", mini).stdout
+
+
+def test_two_runs_at_once_share_the_cache(mini: Path, cache_folder: Path) -> None:
+    edit_record(mini, "cafe-talks-continue-2024", "quote: ", "quote: x")
+    expected = subprocess.run(
+        [CLAIMS_COMMAND, "validate", "--root", mini, "--no-cache"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    for _ in range(3):
+        runs = [
+            subprocess.Popen(
+                [CLAIMS_COMMAND, "validate", "--root", mini],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        outputs = [run.communicate()[0] for run in runs]
+        assert outputs == [expected] * 4
+        assert json.loads(cache_file(cache_folder).read_bytes())["format"] == cache.FORMAT
