@@ -26,6 +26,7 @@ import attrs
 import yaml
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
 
+from builder import rapidyaml
 from builder.problems import Problem
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -148,9 +149,76 @@ def parse_text(text: str, display_path: str) -> Loaded:
     goes through the event stream, which finds and places each of its problems.
     """
     data = _plain_data(text) if _depth_bound(text) <= MAX_DEPTH else None
-    if data is not None:
-        return Document(display_path, data, text)
-    return parse_events(text, display_path)
+    loaded = Document(display_path, data, text) if data is not None else None
+    return _second_opinion(loaded or parse_events(text, display_path), text)
+
+
+def _second_opinion(loaded: Loaded, text: str) -> Loaded:
+    """libyaml's reading checked against rapidyaml's (see `builder.rapidyaml`): a document is
+    refused if rapidyaml finds a syntax error; one libyaml refused for its syntax alone is read
+    from rapidyaml's tree if rapidyaml finds none."""
+    raw = text.encode("utf-8")
+    if isinstance(loaded, Document):
+        error = rapidyaml.syntax_error(raw)
+        if error is None:
+            return _as_rapidyaml_reads(loaded, raw) if _may_be_misread(text) else loaded
+        line, column = _byte_position(raw, error[0])
+        return _failure(loaded.path, line, column, "L004", error[1])
+    if any(problem.code != "L004" for problem in loaded.problems) or _NOT_PRINTABLE.search(text):
+        return loaded  # rapidyaml would take characters YAML forbids, such as NUL
+    try:
+        data = rapidyaml.read(raw, MAX_DEPTH, resolve_plain)
+    except rapidyaml.Refused as refused:
+        if refused.code == "L004":
+            return loaded  # both parsers refuse it: libyaml's message says where
+        return _failure(loaded.path, 1, 1, refused.code, refused.message)
+    if data is None:
+        return _failure(loaded.path, 1, 1, "L003", "the file is empty; write the record's fields")
+    if not isinstance(data, dict) or not data:
+        kind = "an empty mapping" if data == {} else f"a {type(data).__name__}"
+        message = f"the document is {kind}, not a mapping of field names to values"
+        return _failure(loaded.path, 1, 1, "L009", message)
+    return Document(loaded.path, data, text, places=[_approximate_places(text, data)])
+
+
+# Characters outside YAML's c-printable set (a BOM is allowed, and taken care of by libyaml).
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _may_be_misread(text: str) -> bool:
+    """Whether `text` has what libyaml reads against YAML 1.2 without an error: `?` glued to a
+    key in a flow mapping (`{?foo: bar}` is the key `?foo`), or a block scalar at the end of a
+    file with no final newline (its last line is dropped)."""
+    return ("?" in text and ("{" in text or "[" in text)) or (
+        not text.endswith("\n") and ("|" in text or ">" in text)
+    )
+
+
+def _as_rapidyaml_reads(loaded: Document, raw: bytes) -> Loaded:
+    """The document as rapidyaml reads it, where the two readings differ."""
+    try:
+        data = rapidyaml.read(raw, MAX_DEPTH, resolve_plain)
+    except rapidyaml.Refused:
+        return loaded
+    if data == loaded.data or not isinstance(data, dict) or not data:
+        return loaded
+    text = raw.decode("utf-8")
+    return Document(loaded.path, data, text, places=[_approximate_places(text, data)])
+
+
+def _approximate_places(
+    text: str, data: dict[str, Any]
+) -> tuple[dict[Pointer, Position], dict[Pointer, Position]]:
+    """Positions for a document only rapidyaml reads (libyaml's events cannot place it): each
+    top-level key where its line starts, everything under it at its key, the rest at 1:1."""
+    values: dict[Pointer, Position] = {(): Position(1, 1)}
+    keys: dict[Pointer, Position] = {}
+    for key in data:
+        found = re.search(rf"^[\"']?{re.escape(key)}[\"']?[ \t]*:", text, re.MULTILINE)
+        if found:
+            line, column = _text_position(text, found.start())
+            keys[(key,)] = values[(key,)] = Position(line, column)
+    return values, keys
 
 
 def _depth_bound(text: str) -> int:
