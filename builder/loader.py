@@ -73,8 +73,11 @@ class Document:
         if not self._places:
             text = self.text if isinstance(self.text, str) else self.text.read_text("utf-8")
             builder = _DocumentBuilder(self.path)
-            builder.consume(yaml.parse(text, Loader=yaml.CSafeLoader))
-            self._places.append((builder.values, builder.keys))
+            try:
+                builder.consume(yaml.parse(text, Loader=yaml.CSafeLoader))
+                self._places.append((builder.values, builder.keys))
+            except yaml.YAMLError:  # valid YAML that only rapidyaml reads
+                self._places.append(_approximate_places(text, self.data))
         return self._places[0]
 
     def position(self, pointer: Pointer) -> Position:
@@ -148,7 +151,12 @@ def parse_text(text: str, display_path: str) -> Loaded:
     no duplicate or complex key) is read by libyaml's C loader, typed the same way; any other
     goes through the event stream, which finds and places each of its problems.
     """
-    data = _plain_data(text) if _depth_bound(text) <= MAX_DEPTH else None
+    if _depth_bound(text) > MAX_DEPTH:
+        return _second_opinion(parse_events(text, display_path), text)
+    data = _json_data(text)
+    if data is not None:  # rapidyaml read it: its opinion is given
+        return Document(display_path, data, text)
+    data = _plain_data(text)
     loaded = Document(display_path, data, text) if data is not None else None
     return _second_opinion(loaded or parse_events(text, display_path), text)
 
@@ -502,8 +510,43 @@ class _PlainLoader(CParser, _PlainConstructor, yaml.resolver.BaseResolver):
         yaml.resolver.BaseResolver.__init__(self)
 
 
+# What rapidyaml reads otherwise than YAML 1.2 (a tab after an indicator) or than libyaml does
+# (the line separators YAML 1.1 and 1.2 disagree on): a text with any is read by libyaml.
+_NOT_FOR_RAPIDYAML = re.compile("[?:\\-]\t|[\x85\u2028\u2029]")
+# First characters of the plain scalars rapidyaml's JSON keeps as text but the core schema
+# types (`~`, `Null`, `True`, `FALSE`, `0x1F`, `0o17`, `012`, `+1`, `.inf`, `.NaN`), and of
+# those YAML forbids unquoted (`@`, a backtick).
+_TYPED_FIRST = frozenset("~NTF0123456789+-.@`")
+
+
+def _json_data(text: str) -> dict[str, Any] | None:
+    """The data of an ordinary file, read fastest: rapidyaml parses it and emits JSON, which
+    `json` loads, all in C. None for a text rapidyaml cannot read, or whose text values may
+    have been typed otherwise by the core schema had they been plain (quoted or not, JSON
+    does not tell): those go to libyaml."""
+    if _UNUSUAL.search(text) or _NOT_PRINTABLE.search(text) or _NOT_FOR_RAPIDYAML.search(text):
+        return None
+    data = rapidyaml.json_data(text.encode("utf-8"))
+    if not isinstance(data, dict) or not data or _may_be_typed(data):
+        return None
+    return data
+
+
+def _may_be_typed(value: Any) -> bool:
+    if isinstance(value, str):
+        return value[:1] in _TYPED_FIRST and (
+            value[:1] in "@`" or not isinstance(resolve_plain(value), str)
+        )
+    if isinstance(value, dict):
+        return any(_may_be_typed(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_may_be_typed(item) for item in value)
+    return False
+
+
 def _plain_data(text: str) -> dict[str, Any] | None:
-    """The data of an ordinary file, read fast; None if it needs the careful reading."""
+    """The data of an ordinary file, read by libyaml's C loader; None if it needs the careful
+    reading."""
     if _UNUSUAL.search(text):
         return None
     loader = _PlainLoader(text)

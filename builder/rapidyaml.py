@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -47,6 +48,33 @@ def syntax_error(raw: bytes) -> Located | None:
     except ryml.ExceptionBasic as error:
         return _located(error) if str(error.msg) in TRUSTED else None
     return None
+
+
+def json_data(raw: bytes) -> Any:
+    """The data of `raw` by way of rapidyaml's JSON, all of it in C: None if rapidyaml cannot
+    parse it, its JSON is not JSON (`+1`, `00.5`), or a mapping repeats a key.
+
+    rapidyaml types plain scalars as JSON does, not quite as YAML 1.2's core schema does
+    (`~`, `True`, `0x1F`, `.inf` stay text), so it is for texts without such values only:
+    the loader decides which (`builder.loader._plain_data`).
+    """
+    try:
+        with _quiet_stderr():
+            emitted = ryml.emit_json(ryml.parse_in_arena(raw))
+        return None if emitted is None else json.loads(emitted, object_pairs_hook=_unique_keys)
+    except (ryml.ExceptionBasic, ValueError, _RepeatedKeyError):
+        return None
+
+
+class _RepeatedKeyError(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _RepeatedKeyError
+    return mapping
 
 
 class Refused(Exception):  # noqa: N818 (a value the loader turns into a problem)

@@ -216,11 +216,11 @@ YAML_FILES = sorted(
 @pytest.mark.parametrize("path", YAML_FILES, ids=[p.name for p in YAML_FILES])
 def test_the_fast_loader_reads_every_file_as_the_careful_one_does(path: Path) -> None:
     text = path.read_bytes().decode("utf-8")
-    fast = loader._plain_data(text)
     careful = _careful(text)
-    if fast is not None:
-        assert isinstance(careful, loader.Document)
-        assert fast == careful.data
+    for fast in (loader._json_data(text), loader._plain_data(text)):
+        if fast is not None:
+            assert isinstance(careful, loader.Document)
+            assert fast == careful.data
 
 
 SCALARS = st.one_of(
@@ -274,11 +274,11 @@ def test_the_fast_loader_types_scalars_as_the_careful_one(
 ) -> None:
     style = draw.draw(st.sampled_from([None, "'", '"']))
     text = yaml.safe_dump(data, allow_unicode=True, default_style=style, sort_keys=False)
-    fast = loader._plain_data(text)
     careful = _careful(text)
-    if fast is not None:
-        assert isinstance(careful, loader.Document)
-        assert fast == careful.data
+    for fast in (loader._json_data(text), loader._plain_data(text)):
+        if fast is not None:
+            assert isinstance(careful, loader.Document)
+            assert fast == careful.data
 
 
 def test_positions_are_found_when_a_problem_asks_for_them() -> None:
