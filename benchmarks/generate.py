@@ -5,7 +5,7 @@ with Romanian and Cyrillic, no-break spaces, combining accents and astral emoji;
 every schema is used: reviews with evidence (half the claims), translations, related links,
 roles, notes, revisions.
 
-    python benchmarks/generate.py 10000 /tmp/claims-10k
+    python benchmarks/generate.py 10000 /tmp/claims-10k [--sloppy]
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def spans_of(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def generate(claims: int, root: Path, seed: int = 1) -> None:
+def generate(claims: int, root: Path, seed: int = 1, *, sloppy: bool = False) -> None:
+    """With `sloppy`, every span ends one character inside its last word (an A101 warning)."""
     rng = random.Random(seed)
     sources = max(5, claims // 100)
     (root / "claims" / "sources").mkdir(parents=True, exist_ok=True)
@@ -110,6 +111,8 @@ def generate(claims: int, root: Path, seed: int = 1) -> None:
 
     def span(source_id: str) -> dict[str, object]:
         start, end = rng.choice(candidates[source_id])
+        if sloppy and end - start > 2:
+            end -= 2  # the span ended after a full stop; now it cuts the last word
         return {
             "source": source_id,
             "start": start,
@@ -163,4 +166,4 @@ def dump(path: Path, data: object) -> None:
 
 
 if __name__ == "__main__":
-    generate(int(sys.argv[1]), Path(sys.argv[2]))
+    generate(int(sys.argv[1]), Path(sys.argv[2]), sloppy="--sloppy" in sys.argv[3:])
