@@ -42,9 +42,9 @@ def test_only_the_git_module_starts_processes() -> None:
 
 
 def test_only_the_writing_module_replaces_files() -> None:
-    """Files of the repository are written by `writing` only; the build writes into its own
-    hidden folder, which `writing.atomic_folder` puts in place, and publish into a scratch
-    clone of its target."""
+    """Files of the repository are written by `writing` only; the build and the site write into
+    their own hidden folders, which `writing.atomic_folder` puts in place, and publish into a
+    scratch clone of its target."""
     writes = re.compile(
         r"\.write_(bytes|text)\(|os\.(replace|rename)\(|NamedTemporaryFile|\.open\(\"w|"
         r"\.rename\(|\.replace\((self|target|write)"
@@ -55,5 +55,6 @@ def test_only_the_writing_module_replaces_files() -> None:
         "builder/dataset/parquet.py",
         "builder/dataset/pipeline.py",
         "builder/publish.py",
+        "builder/site/__init__.py",
     }
     assert writing - inside_the_build == {"builder/writing.py"}

@@ -117,6 +117,13 @@ CASES_BY_COMMAND: dict[str, list[tuple[str, str, int]]] = {
         ("not a repository", "build --root {plain}", USAGE),
         ("bad option", "build --root {good} --jobs 0", USAGE),
     ],
+    "site": [
+        ("written", "site --root {good} --out {plain}/site", OK),
+        ("invalid data", "site --root {broken} --out {plain}/site", INVALID),
+        ("not a repository", "site --root {plain}", USAGE),
+        ("not a git repository", "site --root {broken} --compare HEAD", USAGE),
+        ("bad option", "site --root {good} --jobs 0", USAGE),
+    ],
     "diff": [
         ("compared", "diff --root {good} HEAD {good}", OK),
         ("two builds", "diff {built} {built}", OK),

@@ -28,12 +28,26 @@ from builder.cli import (
     reanchor,
     release,
     show,
+    site,
     validate,
 )
 from builder.cli.common import add_debug
 from builder.errors import ClaimsError, ExitCode, UsageError
 
-COMMANDS = (validate, locate, new, fmt, show, build, diff, release, publish, add_source, reanchor)
+COMMANDS = (
+    validate,
+    locate,
+    new,
+    fmt,
+    show,
+    build,
+    site,
+    diff,
+    release,
+    publish,
+    add_source,
+    reanchor,
+)
 
 
 # A run builds a large model of mostly acyclic objects, and the cycle collector's default

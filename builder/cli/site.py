@@ -1,0 +1,59 @@
+"""`claims site`: validate, then write the static review site."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from builder import progress, report
+from builder.cli.common import Subcommands, add_jobs, add_quiet, add_root, open_repository, say
+from builder.diff import diff
+from builder.errors import ExitCode, InvalidDataError
+from builder.site import CHANGES, write_site
+from builder.snapshot import claims_of, from_git
+from builder.validation import validate
+
+
+def add(commands: Subcommands) -> argparse.ArgumentParser:
+    command = commands.add_parser(
+        "site",
+        help="validate, then write the static review site (default ROOT/dist/site/)",
+        description="Validate the repository, then write a static site: index.html (every "
+        "claim, filterable), claims/<id>.html (each claim in its sources), sources/<id>.html "
+        "(each source with its spans) and, with --compare, changes.html. It works opened from "
+        "disk. Nothing is written when validation finds errors.",
+    )
+    add_root(command)
+    command.add_argument(
+        "--out", type=Path, metavar="DIR", help="where to write (default: ROOT/dist/site)"
+    )
+    command.add_argument(
+        "--compare",
+        metavar="REV",
+        help="also write changes.html: what changed since git revision REV",
+    )
+    add_jobs(command)
+    add_quiet(command)
+    command.set_defaults(run=run)
+    return command
+
+
+def run(args: argparse.Namespace) -> int:
+    layout = open_repository(args)
+    changes = None
+    if args.compare is not None:
+        old = from_git(layout.root, args.compare)  # a bad revision is refused before any work
+    with progress.shown("records", quiet=args.quiet) as tick:
+        result = validate(layout, jobs=args.jobs, tick=tick)
+    if not result.success():
+        counts = report.summary(len(result.files), result.errors, result.warnings).strip()
+        raise InvalidDataError(
+            f"no site written ({counts}): fix the errors above first", result.problems
+        )
+    if args.compare is not None:
+        changes = (args.compare, diff(old, claims_of(result)))
+    target = write_site(result.repository, args.out or args.root / "dist" / "site", changes, say)
+    print(target)
+    if changes is not None:
+        print(target / CHANGES)
+    return ExitCode.OK

@@ -1,0 +1,215 @@
+"""`claims site`: the static review site, built from the fixture and the shipped data, checked
+in a real browser (Debian's chromium, headless, driven by Selenium) opened from `file://`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import Select
+
+from builder.layout import Layout
+from builder.validation import validate
+from tests.conftest import MINI, PROJECT, RECORDS_2024, Run, edit_record, git
+
+CHROMIUM = Path(os.environ.get("CLAIMS_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("CLAIMS_CHROMEDRIVER", "/usr/bin/chromedriver"))
+SCREENSHOTS = os.environ.get("CLAIMS_SCREENSHOTS")  # a folder: keep the screenshots there
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail(
+            "chromium and chromedriver are needed: apt-get install chromium chromium-driver"
+        )
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1400"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    yield driver
+    driver.quit()
+
+
+def built(claims: Run, root: Path, out: Path, *args: str) -> Path:
+    result = claims("site", "--root", root, "--out", out, *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def open_page(browser: WebDriver, path: Path) -> None:
+    browser.get(path.as_uri())
+
+
+def test_the_site_has_a_page_for_every_claim_and_source_and_is_reproducible(
+    claims: Run, tmp_path: Path
+) -> None:
+    first = built(claims, PROJECT, tmp_path / "first")
+    second = built(claims, PROJECT, tmp_path / "second")
+    assert digests(first) == digests(second)
+    repository = validate(Layout(PROJECT)).repository
+    assert {p.stem for p in (first / "claims").glob("*.html")} == {c.id for c in repository.claims}
+    assert {p.stem for p in (first / "sources").glob("*.html")} == set(repository.sources)
+    assert not [p for p in first.rglob("*.html") if "http" in _assets(p)]
+
+
+def _assets(page: Path) -> str:
+    """What a page loads: its stylesheet and script references (never from the network)."""
+    text = page.read_text(encoding="utf-8")
+    return " ".join(part for part in text.split('"') if part.endswith((".css", ".js")))
+
+
+@pytest.mark.parametrize("root", [MINI, PROJECT], ids=["fixture", "shipped"])
+def test_every_highlight_holds_exactly_its_quote(
+    claims: Run, tmp_path: Path, browser: WebDriver, root: Path
+) -> None:
+    """Offsets are code points; the browser counts UTF-16 units. The fixture's statement has an
+    emoji and a decomposed accent before its spans: a mark that moved would hold other text."""
+    site = built(claims, root, tmp_path / "site")
+    repository = validate(Layout(root)).repository
+    checked = 0
+    for claim in repository.claims:
+        open_page(browser, site / "claims" / f"{claim.id}.html")
+        marks = {
+            (int(m.get_attribute("data-start")), int(m.get_attribute("data-end"))): m
+            for m in browser.find_elements(By.CSS_SELECTOR, "mark[data-start]")
+        }
+        for placed in claim.spans():
+            mark = marks[(placed.span.start, placed.span.end)]
+            assert mark.get_attribute("textContent") == placed.span.quote, (claim.id, placed)
+            checked += 1
+    assert checked == sum(len(claim.spans()) for claim in repository.claims)
+    for source in repository.sources.values():  # on source pages, overlapping spans share marks
+        open_page(browser, site / "sources" / f"{source.id}.html")
+        pieces: dict[str, str] = {}
+        for mark in browser.find_elements(By.CSS_SELECTOR, "mark[data-spans]"):
+            for key in mark.get_attribute("data-spans").split():
+                pieces[key] = pieces.get(key, "") + mark.get_attribute("textContent")
+        for key, text in pieces.items():
+            start, end = map(int, key.split("-"))
+            assert text == source.text[start:end], (source.id, key)
+
+
+def test_the_acceptance_claim_page(claims: Run, tmp_path: Path, browser: WebDriver) -> None:
+    site = built(claims, PROJECT, tmp_path / "site")
+    open_page(browser, site / "claims" / "no-political-prisoners-2018.html")
+    [appearance] = browser.find_elements(By.CSS_SELECTOR, "mark.appearance")
+    assert appearance.get_attribute("textContent") == "nu există „deținuți politici” în Kazahstan"
+    quoted = appearance.find_element(By.XPATH, "./ancestor::blockquote")
+    assert quoted.get_attribute("lang") == "ro"
+    assert "Faptul că" in quoted.text  # its paragraph, not the quote alone
+    translation = browser.find_element(By.CSS_SELECTOR, ".translation").text
+    assert translation == "In English: there are no “political prisoners” in Kazakhstan"
+    [refuting] = browser.find_elements(By.CSS_SELECTOR, "mark.stance-refutes")
+    assert "the release of all political prisoners" in refuting.get_attribute("textContent")
+    section = refuting.find_element(By.XPATH, "./ancestor::section")
+    assert "Refutes" in section.text and "European Parliament" in section.text
+    if SCREENSHOTS:
+        browser.save_screenshot(str(Path(SCREENSHOTS) / "site-claim.png"))
+
+
+def test_filters_show_exactly_the_matching_claims_and_live_in_the_url(
+    claims: Run, tmp_path: Path, browser: WebDriver
+) -> None:
+    site = built(claims, PROJECT, tmp_path / "site")
+    claims_ = validate(Layout(PROJECT)).repository.claims
+    open_page(browser, site / "index.html")
+
+    def shown() -> set[str]:
+        rows = browser.find_elements(By.CSS_SELECTOR, "#claims tbody tr")
+        return {row.get_attribute("id") for row in rows if row.is_displayed()}
+
+    assert shown() == {c.id for c in claims_}
+    Select(browser.find_element(By.ID, "filter-verdict")).select_by_value("supported")
+    supported = {c.id for c in claims_ if c.review and c.review.verdict == "supported"}
+    assert shown() == supported
+    Select(browser.find_element(By.ID, "filter-topic")).select_by_value("death-penalty")
+    both = {c.id for c in claims_ if c.id in supported and "death-penalty" in c.topics}
+    assert both and shown() == both
+    linked = browser.current_url
+    assert "verdict=supported" in linked and "topic=death-penalty" in linked
+    browser.get("about:blank")
+    browser.get(linked)  # the filtered view, from its link
+    assert shown() == both
+    if SCREENSHOTS:
+        Select(browser.find_element(By.ID, "filter-topic")).select_by_value("")
+        Select(browser.find_element(By.ID, "filter-verdict")).select_by_value("")
+        browser.save_screenshot(str(Path(SCREENSHOTS) / "site-index.png"))
+
+
+def test_markup_in_the_data_is_shown_as_text_and_runs_nothing(
+    claims: Run, tmp_path: Path, browser: WebDriver
+) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(MINI / "claims", root / "claims")
+    hostile = """<script>window.pwned = 1</script>"'<img src=x onerror="window.pwned=2">"""
+    record = root / RECORDS_2024 / "cafe-talks-continue-2024.yaml"
+    data = yaml.safe_load(record.read_text(encoding="utf-8"))
+    data["claim"] = f"{hostile} The talks will continue."
+    data["claimant"]["name"] = hostile
+    record.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    site = built(claims, root, tmp_path / "site")
+    for page in (site / "index.html", site / "claims" / "cafe-talks-continue-2024.html"):
+        open_page(browser, page)
+        assert browser.execute_script("return window.pwned === undefined")
+        assert hostile in browser.find_element(By.TAG_NAME, "body").text
+
+
+def test_screenshots_are_not_blank(claims: Run, tmp_path: Path, browser: WebDriver) -> None:
+    site = built(claims, PROJECT, tmp_path / "site")
+    for page in (site / "index.html", site / "claims" / "death-penalty-removed-2022.html"):
+        open_page(browser, page)
+        png = browser.get_screenshot_as_png()
+        assert png.startswith(b"\x89PNG")
+        assert len(png) > 20_000  # a blank page of this size compresses to a few kilobytes
+    browser.get("about:blank")  # for scale: a blank page of the same size
+    assert len(browser.get_screenshot_as_png()) < 20_000
+
+
+def test_compare_shows_a_changed_verdict(
+    claims: Run, history: Path, tmp_path: Path, browser: WebDriver
+) -> None:
+    edit_record(history, "no-political-prisoners-2024", "verdict: refuted", "verdict: conflicting")
+    git(history, "commit", "--quiet", "--all", "-m", "A second look at a verdict")
+    site = built(claims, history, tmp_path / "site", "--compare", "HEAD~1")
+    open_page(browser, site / "changes.html")
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "0 added, 0 removed, 1 changed" in text
+    assert "verdict: refuted → conflicting" in text
+    article = browser.find_element(By.ID, "no-political-prisoners-2024")
+    assert article.find_element(By.CSS_SELECTOR, ".badge").text == "conflicting"
+    assert article.find_elements(By.CSS_SELECTOR, "mark")
+
+
+def test_a_repository_with_errors_gets_no_site(claims: Run, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(MINI / "claims", root / "claims")
+    (root / RECORDS_2024 / "cafe-talks-continue-2024.yaml").write_text("id: [\n")
+    result = claims("site", "--root", root, "--out", tmp_path / "site")
+    assert result.returncode == 1
+    assert "no site written" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_an_unknown_revision_is_a_usage_error(claims: Run, history: Path, tmp_path: Path) -> None:
+    result = claims("site", "--root", history, "--out", tmp_path / "site", "--compare", "nope")
+    assert result.returncode == 2
+    assert not (tmp_path / "site").exists()
