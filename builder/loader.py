@@ -17,6 +17,7 @@ A failed parse is a value (`ParseFailure`) to report, not an exception that stop
 
 from __future__ import annotations
 
+import contextvars
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,12 +73,7 @@ class Document:
     def _located(self) -> tuple[dict[Pointer, Position], dict[Pointer, Position]]:
         if not self._places:
             text = self.text if isinstance(self.text, str) else self.text.read_text("utf-8")
-            builder = _DocumentBuilder(self.path)
-            try:
-                builder.consume(yaml.parse(text, Loader=yaml.CSafeLoader))
-                self._places.append((builder.values, builder.keys))
-            except yaml.YAMLError:  # valid YAML that only rapidyaml reads
-                self._places.append(_approximate_places(text, self.data))
+            self._places.append(places(text, self.data))
         return self._places[0]
 
     def position(self, pointer: Pointer) -> Position:
@@ -92,8 +88,71 @@ class Document:
         return self.keys.get(pointer) or self.position(pointer)
 
     def problem(self, pointer: Pointer, code: str, message: str, *, key: bool = False) -> Problem:
+        """A problem at the value (or key) at `pointer`. While positions are deferred (see
+        `builder.positions`), it is placed at 0:0 and its place is worked out later."""
+        pending = DEFERRED.get()
+        if pending is not None and not self._places:
+            problem = Problem(self.path, 0, 0, code, message)
+            pending.append((problem, self, pointer, key))
+            return problem
         where = self.key_position(pointer) if key else self.position(pointer)
         return Problem(self.path, where.line, where.column, code, message)
+
+
+# Problems whose place is still to be worked out: (problem, document, pointer, at the key).
+Pending = list[tuple[Problem, "Document", Pointer, bool]]
+DEFERRED: contextvars.ContextVar[Pending | None] = contextvars.ContextVar("deferred", default=None)
+
+
+Places = tuple[dict[Pointer, Position], dict[Pointer, Position]]
+
+
+def places(text: str, data: dict[str, Any]) -> Places:
+    """Where every value and key of a document is, read again from its text."""
+    try:
+        return _lean_places(text)
+    except _UnusualError:  # an alias or a key that is not text: the careful reading places it
+        builder = _DocumentBuilder("")
+        builder.consume(yaml.parse(text, Loader=yaml.CSafeLoader))
+        return builder.values, builder.keys
+    except yaml.YAMLError:  # valid YAML that only rapidyaml reads
+        return _approximate_places(text, data)
+
+
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_END_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _lean_places(text: str) -> Places:
+    """`places` for a plain document, from libyaml's events and nothing else: what the
+    careful loader records, for less (a warning on every record needs them all)."""
+    values: dict[Pointer, Position] = {}
+    keys: dict[Pointer, Position] = {}
+    stack: list[list[Any]] = []  # [pointer, is a mapping, key awaiting its value, next index]
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, _VALUE_EVENTS):
+            here = _position(event)
+            if not stack:
+                pointer: Pointer = ()
+            elif stack[-1][1] and stack[-1][2] is None:
+                if not isinstance(event, yaml.ScalarEvent):
+                    raise _UnusualError
+                stack[-1][2] = event.value
+                keys.setdefault((*stack[-1][0], event.value), here)
+                continue
+            elif stack[-1][1]:
+                pointer, stack[-1][2] = (*stack[-1][0], stack[-1][2]), None
+            else:
+                pointer = (*stack[-1][0], stack[-1][3])
+                stack[-1][3] += 1
+            values.setdefault(pointer, here)
+            if not isinstance(event, yaml.ScalarEvent):
+                stack.append([pointer, isinstance(event, yaml.MappingStartEvent), None, 0])
+        elif isinstance(event, _END_EVENTS):
+            stack.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            raise _UnusualError
+    return values, keys
 
 
 @attrs.frozen

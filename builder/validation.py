@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 
-from builder import cache, dates
+from builder import cache, dates, positions
 from builder.checks import check_repository
 from builder.layout import Layout, Listing
 from builder.model import Repository
@@ -59,9 +59,16 @@ def validate(
     the selected files (against the whole repository) and report on them; with `jobs`, read
     the records in that many processes; `tick` is called once per record read."""
     read = read_repository(layout, only, jobs, tick)
-    problems = [*read.problems, *check_repository(read.repository, today or dates.today())]
+    problems = [*read.problems, *_checked(read.repository, today or dates.today(), jobs)]
     result = Result(tuple(sorted(set(problems))), read.files, read.repository)
     return result if only is None else result.restricted_to(only)
+
+
+def _checked(repository: Repository, today: datetime.date, jobs: int) -> list[Problem]:
+    """The semantic checks' problems, placed in `jobs` processes afterwards."""
+    with positions.deferred() as pending:
+        problems = list(check_repository(repository, today))
+    return positions.placed(problems, pending, jobs)
 
 
 # Problems whose presence means a partial run may differ from a full one: a record's id that is
@@ -127,7 +134,7 @@ def _validate_stale(
     texts = [files.text for files in listing.sources.values() if files.text]
     only = Selection(files=frozenset([*stale, *others, *texts]))
     read = read_repository(layout, only, jobs, tick)
-    problems = [*read.problems, *check_repository(read.repository, today)]
+    problems = [*read.problems, *_checked(read.repository, today, jobs)]
     problems += [problem for entry in kept.values() for problem in entry.problems]
     files = [*read.files, *kept]
     return Result(tuple(sorted(set(problems))), tuple(files), read.repository)

@@ -370,3 +370,13 @@ def test_rapidyaml_prints_nothing_of_its_own(capfd: pytest.CaptureFixture[str]) 
     assert isinstance(loaded, loader.ParseFailure)
     assert loaded.problems[0].code == "L004"
     assert capfd.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=[p.name for p in YAML_FILES])
+def test_positions_read_again_are_those_of_the_careful_reading(path: Path) -> None:
+    """Positions worked out for a problem (in another process, after the checks) are exactly
+    those the careful loader records."""
+    text = path.read_bytes().decode("utf-8")
+    careful = _careful(text)
+    if isinstance(careful, loader.Document):
+        assert loader.places(text, careful.data) == careful._located()
