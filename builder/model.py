@@ -18,6 +18,7 @@ from builder.loader import Document, Pointer
 
 VERDICTS = ("supported", "refuted", "conflicting", "not-enough-evidence")
 STANCES = ("supports", "refutes", "context")
+CLAIM_TYPES = ("position-statement", "event-property", "causal", "numerical", "quote-verification")
 
 
 def _optional(**fields: Any) -> dict[str, Any]:
@@ -134,6 +135,7 @@ class Claim:
     related: tuple[Related, ...] = ()
     notes: str | None = None
     claim_short: str | None = None
+    claim_types: tuple[str, ...] = ()
     origin: Document = attrs.field(kw_only=True, eq=False, repr=False)
 
     @property
@@ -188,6 +190,7 @@ class Claim:
             related=tuple(Related(**r) for r in data.get("related", ())),
             notes=data.get("notes"),
             claim_short=data.get("claim_short"),
+            claim_types=tuple(data.get("claim_types", ())),
             origin=document,
         )
 
@@ -205,6 +208,7 @@ class Claim:
                 related=[attrs.asdict(related) for related in self.related] or None,
                 notes=self.notes,
                 claim_short=self.claim_short,
+                claim_types=list(self.claim_types) or None,
             ),
         }
 

@@ -85,6 +85,7 @@ def claim_row(claim: Claim, spans: SpanRows) -> Row:
             for a in claim.appearances
         ],
         "topics": list(claim.topics),
+        "claim_types": list(claim.claim_types),
         "verdict": review.verdict if review else None,
         "rationale": review.rationale if review else None,
         "reviewed": review.reviewed if review else None,

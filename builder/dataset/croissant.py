@@ -14,7 +14,7 @@ from typing import Any
 from datasets import ClassLabel, LargeList, List, Value
 
 from builder.dataset.configs import BY_NAME
-from builder.dataset.features import STANCE, VERDICT
+from builder.dataset.features import CLAIM_TYPE, STANCE, VERDICT
 from builder.dataset.parquet import SplitFiles
 from builder.model import DatasetMetadata
 
@@ -57,7 +57,7 @@ CONTEXT = {
     "subField": "cr:subField",
     "transform": "cr:transform",
 }
-_ENUMERATIONS = {"verdict": "verdicts", "stance": "stances"}
+_ENUMERATIONS = {"verdict": "verdicts", "stance": "stances", "claim_types": "claim-types"}
 _TYPES = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer"}
 
 
@@ -102,7 +102,11 @@ def render_croissant(
                 "field": _fields(config, BY_NAME[config].features, f"{config}-files"),
             }
         )
-    record_sets += [_enumeration("verdicts", VERDICT), _enumeration("stances", STANCE)]
+    record_sets += [
+        _enumeration("verdicts", VERDICT),
+        _enumeration("stances", STANCE),
+        _enumeration("claim-types", CLAIM_TYPE),
+    ]
     document = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",

@@ -12,11 +12,12 @@ from typing import Any
 
 from datasets import ClassLabel, Features, List, Value
 
-from builder.model import STANCES, VERDICTS
+from builder.model import CLAIM_TYPES, STANCES, VERDICTS
 from builder.rows import SPAN_COLUMNS, Row
 
 VERDICT = ClassLabel(names=list(VERDICTS))
 STANCE = ClassLabel(names=list(STANCES))
+CLAIM_TYPE = ClassLabel(names=list(CLAIM_TYPES))
 NO_LABEL = -1  # a ClassLabel's "no label": the verdict of a claim not reviewed yet
 
 _string = Value("string")
@@ -33,6 +34,7 @@ CLAIM = Features(
         "claim_date": _string,
         "appearances": List({**SPAN, "language": _string, "translation": _string}),
         "topics": List(_string),
+        "claim_types": List(CLAIM_TYPE),
         "verdict": VERDICT,
         "rationale": _string,
         "reviewed": _string,
@@ -84,6 +86,9 @@ DERIVED_COLUMNS = {
     "stance": "How the evidence bears on the claim, as a class label: "
     + ", ".join(f"{i} {name}" for i, name in enumerate(STANCES))
     + ".",
+    "claim_types": "What kind of claim it is, in AVeriTeC's types, as class labels: "
+    + ", ".join(f"{i} {name}" for i, name in enumerate(CLAIM_TYPES))
+    + "; empty where the curator has not said.",
     "claim_id": "Id of the claim the evidence is for.",
     "text": "The full source text, exactly as stored (offsets count its code points); null "
     "where the source's rights allow quotes only.",
