@@ -324,7 +324,8 @@ def _md(text: str) -> str:
 
 def changelog_body(result: Diff, new: Snapshot) -> str:
     """Keep a Changelog sections (Added, Removed, Changed): the body of a release entry, each
-    claim named by its text and id, verdict changes and sources listed on their own."""
+    claim named by its text and id, verdict changes (with the rationale that gives the reason)
+    and sources listed on their own."""
     claims = result.claims
     sections = []
     added = [f"- {_claim_text(new, i)} (`{i}`)" for i in claims.added]
@@ -350,7 +351,7 @@ def changelog_body(result: Diff, new: Snapshot) -> str:
         sections.append(
             "### Verdicts changed\n\n"
             + "\n".join(
-                f"- `{i}`: {_verdict(before)} → {_verdict(after)}"
+                f"- `{i}`: {_verdict(before)} → {_verdict(after)}. {_rationale(new, i)}"
                 for i, before, after in result.verdicts
             )
         )
