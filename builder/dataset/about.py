@@ -91,15 +91,21 @@ def creation(metadata: DatasetMetadata) -> str:
             "curators for the claims they carry. Each text is stored byte for byte as received "
             "(odd spaces, look-alike letters and line ends included) and pinned by its SHA-256, "
             "so that every quote can be checked against it.",
-            "### Curation and review\n\nA curator records each check-worthy statement as a "
-            "claim: one English sentence, the claimant who asserted it (not the outlet that "
-            "reported it), the date, and the exact span of the source where it was made, with "
-            "an English translation for a quote in another language. A review gives one of the "
-            "four AVeriTeC verdicts (supported, refuted, conflicting, not enough evidence), a "
-            "rationale, and evidence spans from other sources, each with its stance. Every "
-            "record is checked by the `claims` tool against JSON Schemas and against the "
-            "source texts (offsets, quotes, digests, dates, references) before a release, and "
-            "changes are reviewed in pull requests.",
+            "### Curation and review\n\nCuration follows written guidelines (REVIEWING.md in "
+            "the dataset's repository), drawn from how AVeriTeC and FEVER define their labels. "
+            "A curator records each check-worthy statement as a claim: one English sentence, "
+            "the claimant who asserted it (not the outlet that reported it), the date, its "
+            "AVeriTeC claim types, and the exact span of the source where it was made, with an "
+            "English translation for a quote in another language; a report that a meeting "
+            "took place is not a claim. A review gives one of the four AVeriTeC verdicts "
+            "(supported, refuted, conflicting, not enough evidence), a rationale, and evidence "
+            "spans, each with its stance. Evidence must bear on the claim itself, not only its "
+            "topic, and comes from another source than the claim's own, which is context only; "
+            "supported needs a supporting span, refuted a refuting one, conflicting both, and "
+            "one party's assertion against another's is conflicting, not refuted. Every record "
+            "is checked by the `claims` tool against JSON Schemas and against the source texts "
+            "(offsets, quotes, digests, dates, references) before a release, and changes are "
+            "reviewed in pull requests.",
             f"### Curators\n\n{text(curators)}.",
         ]
     )
