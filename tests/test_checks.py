@@ -14,7 +14,7 @@ from builder.layout import Layout
 from builder.validation import validate
 from tests.conftest import CASES, found
 
-TODAY = datetime.date(2026, 11, 22)
+TODAY = datetime.date(2026, 11, 23)
 GOOD = CASES / "good" / "death-penalty-removed.yaml"
 EMOJI_TEXT = (
     "Statement 👍🏽 of the Ministe\u0301re: «\u0421udo» — nu există deținuți\u00a0politici.\n"

@@ -14,7 +14,7 @@ from builder.layout import Kind, Layout
 from builder.validation import validate
 from tests.conftest import CASES, found
 
-TODAY = datetime.date(2026, 11, 22)
+TODAY = datetime.date(2026, 11, 23)
 GOOD = CASES / "good" / "death-penalty-removed.yaml"
 
 

@@ -21,7 +21,7 @@ _spec = importlib.util.spec_from_file_location("generate", PROJECT / "benchmarks
 assert _spec is not None and _spec.loader is not None
 generate = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(generate)
-TODAY = datetime.date(2026, 11, 22)
+TODAY = datetime.date(2026, 11, 23)
 GOOD = CASES / "good" / "death-penalty-removed.yaml"
 
 
