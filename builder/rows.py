@@ -36,8 +36,9 @@ Row = dict[str, Any]
 class SpanRows:
     """Span columns for spans into a repository's sources, one offset table per source."""
 
-    def __init__(self, sources: dict[str, Source]) -> None:
+    def __init__(self, sources: dict[str, Source], texts: dict[str, str] | None = None) -> None:
         self._texts = {source_id: source.text for source_id, source in sources.items()}
+        self._texts |= texts or {}
         self._tables: dict[str, OffsetTable] = {}
 
     def row(self, span: Span) -> Row:

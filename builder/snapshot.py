@@ -10,6 +10,7 @@ keep dataset.yaml), so that `claims diff` and `claims release` compare like with
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -19,6 +20,7 @@ from builder import extras, git
 from builder.dataset.checksums import CHECKSUMS
 from builder.errors import InvalidDataError, UsageError
 from builder.layout import CLAIMS, RECORDS, Layout
+from builder.loader import Document, load_file
 from builder.model import STANCES, VERDICTS
 from builder.rows import Row, SpanRows, claim_row, source_rows
 from builder.splits import split_of
@@ -84,16 +86,22 @@ def from_repository(layout: Layout, label: str | None = None, *, valid: bool = F
         raise InvalidDataError(
             f"{label or layout.root} has {result.errors} errors: run `claims validate` on it first"
         )
-    return claims_of(result)
+    return claims_of(result, layout)
 
 
-def claims_of(result: Result) -> Snapshot:
-    """The claims of a validation run; a record that did not load shows as its problems."""
+def claims_of(result: Result, layout: Layout | None = None) -> Snapshot:
+    """The claims of a validation run; a record that did not load shows as its problems.
+
+    With `layout`, a source whose metadata does not pass today's schema (an older release,
+    written before a field became required) still gives its text to the spans that quote it
+    and its metadata as written, so that comparing with it shows what changed, not noise.
+    """
     repository = result.repository
     metadata = repository.dataset
     weights = metadata.split_weights if metadata else (("train", 1),)
     labelled = metadata.labelled_split_weights if metadata else (("train", 1),)
-    spans = SpanRows(repository.sources)
+    unread = _unread_sources(layout, repository.unreadable_sources) if layout else {}
+    spans = SpanRows(repository.sources, {i: text for i, (_, text) in unread.items()})
     claims: Rows = {
         claim.id: {
             **claim_row(claim, spans),
@@ -112,8 +120,24 @@ def claims_of(result: Result) -> Snapshot:
     sources = {
         row["id"]: {k: v for k, v in row.items() if k != "text"} for row in source_rows(repository)
     }
+    sources |= {source_id: written for source_id, (written, _) in unread.items()}
     data = None if metadata is None else metadata.to_data()
     return Snapshot(claims, sources, data)
+
+
+def _unread_sources(layout: Layout, ids: Iterable[str]) -> dict[str, tuple[Row, str]]:
+    """Metadata as written and text of each source in `ids`, where both can be read."""
+    found = {}
+    listing = layout.list()
+    for source_id in sorted(ids):
+        files = listing.sources.get(source_id)
+        if files is None or files.metadata is None or files.text is None:
+            continue
+        loaded = load_file(layout.path(files.metadata), files.metadata)
+        text = layout.read_source_text(files.text)
+        if isinstance(loaded, Document) and isinstance(text, str):
+            found[source_id] = ({"id": source_id, "revisions": [], **loaded.data}, text)
+    return found
 
 
 def from_git(root: Path, revision: str, *, valid: bool = False) -> Snapshot:

@@ -171,3 +171,24 @@ def test_the_review_summary_shows_a_verdict_change_with_its_rationale_and_eviden
         "…Report, 2024. **Rights groups listed 18 people they consider political prisoners.**"
         in summary
     )
+
+
+def test_a_revision_written_before_a_field_became_required_shows_the_field_added(
+    history: Path, claims: Run
+) -> None:
+    """An older release lacks what today's schema requires (a source's licence): comparing
+    with it reports that change, not sources added and every span changed."""
+    metadata = history / "claims" / "sources" / "mini-report-2024.yaml"
+    current = metadata.read_text(encoding="utf-8")
+    lines = current.splitlines(keepends=True)
+    metadata.write_text("".join(line for line in lines if not line.startswith("license:")))
+    git(history, "commit", "--quiet", "--all", "-m", "As an older release had it")
+    metadata.write_text(current)
+    git(history, "commit", "--quiet", "--all", "-m", "The licence, now required")
+    result = claims("diff", "--root", history, "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "~ source mini-report-2024",
+        '    license: null -> "CC-BY-4.0"',
+        "0 added, 0 removed, 0 changed, 1 source changed (a patch release)",
+    ]
