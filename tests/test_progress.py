@@ -38,7 +38,7 @@ def _on_a_terminal(*args: str) -> tuple[str, str]:
 def test_validate_shows_a_count_and_a_rate_on_a_terminal_only() -> None:
     out, shown = _on_a_terminal("validate", "--root", str(PROJECT))
     assert "records" in shown and "/s" in shown
-    assert out == "52 files checked: 0 errors, 0 warnings\n"  # the report is untouched
+    assert out == "54 files checked: 0 errors, 0 warnings\n"  # the report is untouched
     quiet_out, quiet_shown = _on_a_terminal("validate", "--root", str(PROJECT), "--quiet")
     assert "records/s" not in quiet_shown and quiet_out == out
 
