@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from builder.anchoring import (
     Match,
     OffsetTable,
+    Outcome,
+    Reanchorer,
     differences,
     inside_word,
     locate,
@@ -97,3 +100,23 @@ def test_utf8_and_utf16_offsets_agree_with_the_encoders(text: str) -> None:
     for index in range(len(text) + 1):
         assert offsets.utf8(index) == len(text[:index].encode("utf-8"))
         assert offsets.utf16(index) == len(text[:index].encode("utf-16-le")) // 2
+
+
+@pytest.mark.parametrize(("edited", "kept"), [(2, True), (3, True), (6, False), (9, False)])
+def test_the_fuzzy_limit_is_a_tenth_of_the_quote(edited: int, kept: bool) -> None:
+    """A quote of 40 characters with up to 4 edited (10%) is found again as a changed quote;
+    with more, it is not placed at all, however near."""
+    quote = "the death penalty was abolished in 2021"  # 39 characters, whole words
+    old = f"Opening words of the statement. Then {quote} by law. Closing words follow here."
+    changed = list(quote)
+    for index in range(edited):
+        position = 4 + index * 4  # letters inside words, never at an edge
+        changed[position] = "x" if changed[position] != "x" else "y"
+    new = old.replace(quote, "".join(changed))
+    start = old.index(quote)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    if kept:
+        assert found.outcome is Outcome.CHANGED_QUOTE, found
+        assert (found.start, found.end) == (start, start + len(quote))
+    else:
+        assert found.outcome not in (Outcome.UNCHANGED, Outcome.MOVED, Outcome.CHANGED_QUOTE), found

@@ -160,3 +160,48 @@ def test_a_source_without_its_licence_terms_is_refused_with_what_to_write(
     assert {"license": "spdx", "redistribution": "full-text", "rights": "in words"}[
         field
     ] in problem.message.lower()
+
+
+# Boundaries (each of these was a change to the code no test noticed) --------------------------
+
+
+@pytest.mark.parametrize("past", [0, 1])
+def test_a_span_may_end_at_the_last_character_and_not_one_past_it(repo: Path, past: int) -> None:
+    """Python's slicing cuts `text[start:end]` short silently, so an `end` one past the text
+    would compare a shorter slice with the quote: the bound itself must refuse it."""
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    quote = "Torture is prohibited by the Constitution.\n"
+    start = EMOJI_TEXT.index(quote)
+    add_claim(repo, "last", "emoji-2024", start, len(EMOJI_TEXT) + past, quote=quote)
+    codes = {code for _, code, _ in found(validate(Layout(repo), TODAY))}
+    assert ("A001" in codes) == bool(past)
+
+
+@pytest.mark.parametrize(
+    ("claim_date", "reviewed", "too_early"),
+    [
+        ("2022-08", "2022", False),  # the review's year ends after the claim's month
+        ("2022-08", "2022-08", False),
+        ("2022-08-15", "2022-08", False),
+        ("2022-08", "2022-07", True),
+        ("2022-08", "2021", True),
+        ("2022", "2022-01-01", False),
+    ],
+)
+def test_a_review_is_too_early_only_if_its_last_day_is_before_the_claims_first(
+    repo: Path, claim_date: str, reviewed: str, too_early: bool
+) -> None:
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    quote = "The death penalty has been abolished."
+    start = EMOJI_TEXT.index(quote)
+    path = add_claim(repo, "dated", "emoji-2024", start, start + len(quote), quote=quote)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["claim_date"] = claim_date
+    data["review"] = {
+        "verdict": "not-enough-evidence",
+        "rationale": "No other source.",
+        "reviewed": reviewed,
+    }
+    write_yaml(path, data)
+    codes = {code for _, code, _ in found(validate(Layout(repo), TODAY))}
+    assert ("D002" in codes) == too_early
