@@ -207,6 +207,9 @@ FUZZY_SHARE = 0.10
 # Context (of 2 * CONTEXT characters) that must agree for an exact match far from where the
 # revision puts the span: a moved paragraph, not a chance repetition of a short phrase.
 FAR_CONTEXT = 16
+# Where the span's words occur more than once, the place chosen must share this many more
+# characters of the span's context than any other place does, or the span is ambiguous.
+MARGIN = 8
 
 
 class Outcome(enum.Enum):
@@ -246,6 +249,9 @@ class Reanchorer:
         expected = self._dmp.diff_xIndex(self._diffs, start)
         expected_end = self._dmp.diff_xIndex(self._diffs, end)
         if self.new[expected:expected_end] == quote:
+            repeated = self._repeated(start, end)
+            if repeated is not None:
+                return repeated
             outcome = (
                 Outcome.UNCHANGED if (expected, expected_end) == (start, end) else Outcome.MOVED
             )
@@ -270,6 +276,37 @@ class Reanchorer:
             if far:
                 return self._best(start, end, far, outcome)
         return fuzzy
+
+    def _repeated(self, start: int, end: int) -> Reanchored | None:
+        """Where the quote occurs more than once, in the old text or the new, the place the
+        diff gives proves nothing (a copy of a paragraph inserted before the original takes
+        the original's place in the diff). The span goes where its own context is, by MARGIN
+        characters more than at any other new place, and more than the context of any other
+        old copy of the words; otherwise it is ambiguous, or lost if its own copy is gone.
+        None where the quote occurs once in each text: the diff's place is sure."""
+        quote = self.old[start:end]
+        new_places = list(_exact(self.new, quote))
+        old_others = [m for m in _exact(self.old, quote) if (m.start, m.end) != (start, end)]
+        if len(new_places) <= 1 and not old_others:
+            return None
+        scored = sorted(
+            ((self._context(start, end, m), m) for m in new_places),
+            key=lambda s: (-s[0], s[1].start),
+        )
+        best_score, best = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else -MARGIN
+        rival = max((self._context(m.start, m.end, best) for m in old_others), default=-MARGIN)
+        if rival > best_score:
+            detail = "its own copy of the words is gone; another copy remains at "
+            return Reanchored(Outcome.LOST, detail=detail + f"{best.start}-{best.end}")
+        if best_score - max(runner_up, rival) < MARGIN:
+            places = ", ".join(f"{m.start}-{m.end}" for _, m in scored[:5])
+            return Reanchored(
+                Outcome.AMBIGUOUS,
+                detail=f"found at {places}, none with clearly more of the span's context",
+            )
+        outcome = Outcome.UNCHANGED if (best.start, best.end) == (start, end) else Outcome.MOVED
+        return Reanchored(outcome, best.start, best.end, quote)
 
     def _context(self, start: int, end: int, match: Match) -> int:
         """How many of the span's 2 x 32 characters of context the candidate shares."""
