@@ -278,17 +278,18 @@ class Reanchorer:
         return fuzzy
 
     def _repeated(self, start: int, end: int) -> Reanchored | None:
-        """Where the quote occurs more than once, in the old text or the new, the place the
-        diff gives proves nothing (a copy of a paragraph inserted before the original takes
-        the original's place in the diff). The span goes where its own context is, by MARGIN
-        characters more than at any other new place, and more than the context of any other
-        old copy of the words; otherwise it is ambiguous, or lost if its own copy is gone.
-        None where the quote occurs once in each text: the diff's place is sure."""
+        """Where the revision changed how many times the quote occurs, the place the diff
+        gives proves nothing (a copy of a paragraph inserted before the original takes the
+        original's place in the diff; a deleted copy leaves its span on another). The span
+        goes where its own context is, by MARGIN characters more than at any other new place,
+        and more than the context of any other old copy of the words; otherwise it is
+        ambiguous, or lost if its own copy is gone. None where the quote occurs as often as
+        before: the diff pairs each copy with its own."""
         quote = self.old[start:end]
         new_places = list(_exact(self.new, quote))
         old_others = [m for m in _exact(self.old, quote) if (m.start, m.end) != (start, end)]
-        if len(new_places) <= 1 and not old_others:
-            return None
+        if len(new_places) == len(old_others) + 1:
+            return None  # as many copies as before: the diff pairs each with its own
         scored = sorted(
             ((self._context(start, end, m), m) for m in new_places),
             key=lambda s: (-s[0], s[1].start),
