@@ -215,7 +215,7 @@ INTERNAL_CASES = {
     "new": ("builder.cli.new.create_record", "new --root {good} --source s --quote q"),
     "fmt": ("builder.fmt.format_repository", "fmt --root {good}"),
     "show": ("builder.cli.show.render_claim", "show --root {good} cafe-talks-continue-2024"),
-    "build": ("builder.cli.build.validate", "build --root {good}"),
+    "build": ("builder.cli.common.validate", "build --root {good}"),
     "diff": ("builder.cli.diff.snapshot", "diff HEAD HEAD"),
     "release": ("builder.cli.release.release", "release --root {good}"),
     "publish": ("builder.publish.Built.read", "publish {built} --git {bare}"),

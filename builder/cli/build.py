@@ -14,9 +14,9 @@ from builder.cli.common import (
     add_root,
     open_repository,
     say,
+    validated,
 )
-from builder.errors import ExitCode, InvalidDataError
-from builder.validation import validate
+from builder.errors import ExitCode
 
 
 def add(commands: Subcommands) -> argparse.ArgumentParser:
@@ -43,13 +43,7 @@ def run(args: argparse.Namespace) -> int:
     # only the commands that write or read built datasets need them.
     build = extras.require("builder.dataset.pipeline", "claims build").build
     layout = open_repository(args)
-    with progress.shown("records", quiet=args.quiet) as tick:
-        result = validate(layout, jobs=args.jobs, tick=tick)
-    if not result.success():
-        counts = report.summary(len(result.files), result.errors, result.warnings).strip()
-        raise InvalidDataError(
-            f"nothing built ({counts}): fix the errors above first", result.problems
-        )
+    result = validated(layout, args, "nothing built")
     sys.stderr.write(report.as_text(result.problems))
     with progress.shown("claims", len(result.repository.claims), quiet=args.quiet) as tick:
         target = build(layout, result.repository, args.out or args.root / "dist", say, tick)

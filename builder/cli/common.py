@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from builder import report
+from builder import progress, report
+from builder.errors import InvalidDataError
 from builder.layout import Layout
-from builder.validation import still_to_fill
+from builder.validation import Result, still_to_fill, validate
 from builder.writing import lock, recover
 
 # What `add_subparsers` returns: argparse has no public name for it.
@@ -65,6 +66,17 @@ def open_repository(args: argparse.Namespace) -> Layout:
     if done:
         say(done)
     return layout
+
+
+def validated(layout: Layout, args: argparse.Namespace, refusal: str) -> Result:
+    """The repository validated with progress shown, or its problems and `refusal` (what is
+    not written) as an error: the commands that publish the data need it without errors."""
+    with progress.shown("records", quiet=args.quiet) as tick:
+        result = validate(layout, jobs=args.jobs, tick=tick)
+    if not result.success():
+        counts = report.summary(len(result.files), result.errors, result.warnings).strip()
+        raise InvalidDataError(f"{refusal} ({counts}): fix the errors above first", result.problems)
+    return result
 
 
 @contextlib.contextmanager

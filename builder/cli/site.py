@@ -5,13 +5,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from builder import progress, report
-from builder.cli.common import Subcommands, add_jobs, add_quiet, add_root, open_repository, say
+from builder.cli.common import (
+    Subcommands,
+    add_jobs,
+    add_quiet,
+    add_root,
+    open_repository,
+    say,
+    validated,
+)
 from builder.diff import diff
-from builder.errors import ExitCode, InvalidDataError
+from builder.errors import ExitCode
 from builder.site import CHANGES, write_site
 from builder.snapshot import claims_of, from_git
-from builder.validation import validate
 
 
 def add(commands: Subcommands) -> argparse.ArgumentParser:
@@ -43,13 +49,7 @@ def run(args: argparse.Namespace) -> int:
     changes = None
     if args.compare is not None:
         old = from_git(layout.root, args.compare)  # a bad revision is refused before any work
-    with progress.shown("records", quiet=args.quiet) as tick:
-        result = validate(layout, jobs=args.jobs, tick=tick)
-    if not result.success():
-        counts = report.summary(len(result.files), result.errors, result.warnings).strip()
-        raise InvalidDataError(
-            f"no site written ({counts}): fix the errors above first", result.problems
-        )
+    result = validated(layout, args, "no site written")
     if args.compare is not None:
         changes = (args.compare, diff(old, claims_of(result)))
     target = write_site(result.repository, args.out or args.root / "dist" / "site", changes, say)
