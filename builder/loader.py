@@ -302,6 +302,12 @@ def _depth_bound(text: str) -> int:
     )
 
 
+_TOO_DEEP = (
+    f"values are nested more than {MAX_DEPTH} levels deep here; "
+    "a record needs a handful: flatten the structure"
+)
+
+
 def parse_events(text: str, display_path: str) -> Loaded:
     """Parse YAML text from libyaml's event stream, placing every value and every problem."""
     builder = _DocumentBuilder(display_path, text)
@@ -327,9 +333,12 @@ def parse_events(text: str, display_path: str) -> Loaded:
         if context is not None and mark is not None and context.line != mark.line:
             what += f" (started at line {context.line + 1}, column {context.column + 1})"
         what = " ".join(what.split())
-        builder.problems.append(
-            Problem(display_path, line, column, "L004", f"YAML syntax error: {what}")
-        )
+        if "maximum nesting depth" in what:  # libyaml 0.2.6 and later stop at 1,000 levels
+            builder.problems.append(Problem(display_path, line, column, "L014", _TOO_DEEP))
+        else:
+            builder.problems.append(
+                Problem(display_path, line, column, "L004", f"YAML syntax error: {what}")
+            )
     except yaml.YAMLError as error:
         said = " ".join(str(error).split())
         builder.problems.append(Problem(display_path, 1, 1, "L004", f"YAML error: {said}"))
@@ -430,8 +439,7 @@ class _DocumentBuilder:
             self._fatal(
                 event,
                 "L014",
-                f"values are nested more than {MAX_DEPTH} levels deep here; "
-                "a record needs a handful: flatten the structure",
+                _TOO_DEEP,
             )
         if isinstance(event, yaml.MappingStartEvent):
             self.stack.append(_Frame({}, pointer))

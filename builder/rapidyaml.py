@@ -94,6 +94,8 @@ def read(raw: bytes, max_depth: int, resolve_plain: Callable[[str], Any]) -> Any
         with _quiet_stderr():
             tree = ryml.parse_in_arena(raw)
     except ryml.ExceptionBasic as error:
+        if "maximum nesting depth" in str(error.msg):  # rapidyaml 0.15 has a limit of its own
+            raise Refused("L014", f"values are nested more than {max_depth} levels deep") from error
         raise Refused("L004", f"YAML syntax error: {error.msg}") from error
     root = tree.root_id()
     if tree.is_stream(root):
