@@ -15,7 +15,7 @@ import re
 import time
 from pathlib import Path
 
-from builder.anchoring import Reanchorer
+from builder.reanchoring import Reanchorer
 
 SOURCE = Path(__file__).resolve().parents[1] / "claims" / "sources" / "elkz-2023-03-11.txt"
 SPANS = 10_000

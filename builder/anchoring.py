@@ -10,7 +10,6 @@ quote anyway and answers with offsets into the real text. Validation, `claims lo
 from __future__ import annotations
 
 import difflib
-import enum
 import functools
 import itertools
 import re
@@ -18,7 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 
 import attrs
-import diff_match_patch
+import regex
 from confusable_homoglyphs import confusables
 
 
@@ -38,13 +37,14 @@ def locate(text: str, needle: str) -> list[Match]:
     (Unicode's confusables that have an ASCII prototype), quotation mark and dash styles, and
     composed versus decomposed accents. It never ignores case or a missing word.
     """
-    exact = list(_exact(text, needle))
+    exact = list(exact_matches(text, needle))
     found = {(m.start, m.end) for m in exact}
-    tolerant = [m for m in _tolerant(text, needle) if (m.start, m.end) not in found]
+    tolerant = [m for m in tolerant_matches(text, needle) if (m.start, m.end) not in found]
     return exact + tolerant
 
 
-def _exact(text: str, needle: str) -> Iterator[Match]:
+def exact_matches(text: str, needle: str) -> Iterator[Match]:
+    """Every place `needle` occurs in `text` as it is, not splitting a grapheme cluster."""
     if not needle:
         return
     start = text.find(needle)
@@ -55,7 +55,8 @@ def _exact(text: str, needle: str) -> Iterator[Match]:
         start = text.find(needle, start + 1)
 
 
-def _tolerant(text: str, needle: str) -> Iterator[Match]:
+def tolerant_matches(text: str, needle: str) -> Iterator[Match]:
+    """Every place `needle` occurs in `text` once both are folded (see `locate`)."""
     folded_needle = fold(needle.strip()).text
     if not folded_needle.strip():
         return
@@ -85,9 +86,21 @@ class Folded:
         return Match(origin[start], origin[end - 1] + 1, exact=False)
 
 
-@functools.lru_cache(maxsize=64)
 def fold(text: str) -> Folded:
-    """Fold `text` for tolerant matching; cached, since a source is searched for every span."""
+    """Fold `text` for tolerant matching; a long text (a source, searched for every span) is
+    folded once and kept, a quote is folded each time and not kept."""
+    return _fold_source(text) if len(text) > _LONG else _fold(text)
+
+
+_LONG = 1000
+
+
+@functools.lru_cache(maxsize=64)
+def _fold_source(text: str) -> Folded:
+    return _fold(text)
+
+
+def _fold(text: str) -> Folded:
     chars: list[str] = []
     origin: list[int] = []
     in_space = False
@@ -188,194 +201,48 @@ def _utf16_length(text: str) -> int:
 
 
 def splits_character(text: str, index: int) -> bool:
-    """Whether `index` falls between a letter and its combining mark (e + U+0301)."""
-    return 0 < index < len(text) and unicodedata.category(text[index]).startswith("M")
+    """Whether `index` falls inside a grapheme cluster: between a letter and its accent
+    (e + U+0301), an emoji and its skin tone, the two letters of a flag, CR and LF."""
+    return not grapheme_boundary(text, index)
+
+
+def grapheme_boundary(text: str, index: int) -> bool:
+    """Whether a span may start or end at `index` without cutting a user-perceived character
+    (Unicode's extended grapheme clusters, UAX #29, as the regex module finds them)."""
+    if index <= 0 or index >= len(text):
+        return True
+    before, after = text[index - 1], text[index]
+    if before.isascii() and after.isascii():
+        return not (before == "\r" and after == "\n")  # ASCII breaks everywhere but CR LF
+    # Clusters are short: start the search where a cluster surely begins (after an ASCII
+    # character that is followed by one), a little way back.
+    start = max(0, index - _CLUSTER_WINDOW)
+    for back in range(index - 1, start, -1):
+        if text[back - 1].isascii() and text[back].isascii() and text[back - 1] != "\r":
+            start = back
+            break
+    position = start
+    for cluster in _GRAPHEME.finditer(text, start, min(len(text), index + _CLUSTER_WINDOW)):
+        position = cluster.end()
+        if position >= index:
+            break
+    return position == index
+
+
+_GRAPHEME = regex.compile(r"\X")
+_CLUSTER_WINDOW = 64
 
 
 def inside_word(text: str, index: int) -> bool:
     """Whether a span boundary at `index` cuts a word, or a letter from its accent, in two."""
     if splits_character(text, index):
         return True
-    return 0 < index < len(text) and text[index - 1].isalnum() and text[index].isalnum()
-
-
-# Re-anchoring: finding a span again after its source's text was revised -----------------------
-
-CONTEXT = 32
-# A fuzzy match may differ from the old quote by at most this share of its characters.
-FUZZY_SHARE = 0.10
-# Context (of 2 * CONTEXT characters) that must agree for an exact match far from where the
-# revision puts the span: a moved paragraph, not a chance repetition of a short phrase.
-FAR_CONTEXT = 16
-# Where the span's words occur more than once, the place chosen must share this many more
-# characters of the span's context than any other place does, or the span is ambiguous.
-MARGIN = 8
-
-
-class Outcome(enum.Enum):
-    UNCHANGED = "unchanged"
-    MOVED = "moved"
-    CHANGED_QUOTE = "changed-quote"
-    AMBIGUOUS = "ambiguous"
-    LOST = "lost"
-
-
-@attrs.frozen
-class Reanchored:
-    """Where a span is in the revised text: new offsets and quote, or why there are none."""
-
-    outcome: Outcome
-    start: int | None = None
-    end: int | None = None
-    quote: str | None = None
-    detail: str = ""
-
-
-class Reanchorer:
-    """Spans of one text found again in its revision, the way annotation tools re-anchor a
-    text-quote selector: by where the revision moved the span's text (a diff), then by the
-    quote with its 32 characters of context, then tolerantly (whitespace, look-alike letters),
-    then fuzzily (at most 10% of the quote edited, near where the span was). A span is never
-    put where its words are not: what cannot be found surely is ambiguous or lost."""
-
-    def __init__(self, old: str, new: str) -> None:
-        self.old, self.new = old, new
-        self._dmp = diff_match_patch.diff_match_patch()
-        self._dmp.Diff_Timeout = 0  # no time limit: the same texts always give the same diff
-        self._diffs = self._dmp.diff_main(old, new)
-
-    def find(self, start: int, end: int) -> Reanchored:
-        quote = self.old[start:end]
-        expected = self._dmp.diff_xIndex(self._diffs, start)
-        expected_end = self._dmp.diff_xIndex(self._diffs, end)
-        if self.new[expected:expected_end] == quote:
-            repeated = self._repeated(start, end)
-            if repeated is not None:
-                return repeated
-            outcome = (
-                Outcome.UNCHANGED if (expected, expected_end) == (start, end) else Outcome.MOVED
-            )
-            return Reanchored(outcome, expected, expected_end, quote)
-        # Where the revision put the span's text comes first, matched exactly, tolerantly, then
-        # fuzzily; elsewhere (a moved paragraph), only a match that brings the span's context.
-        here = Match(expected, max(expected_end, expected + 1), exact=False)
-        exact = list(_exact(self.new, quote))
-        close = [m for m in exact if _overlap(m, here)]
-        if close:
-            return self._best(start, end, close, Outcome.MOVED)
-        # The tolerant search folds and scans the whole text: only when no exact match is near.
-        tolerant = list(_tolerant(self.new, quote))
-        close = [m for m in tolerant if _overlap(m, here)]
-        if close:
-            return self._best(start, end, close, Outcome.CHANGED_QUOTE)
-        fuzzy = self._fuzzy(start, end, here)
-        if fuzzy.outcome is not Outcome.LOST:
-            return fuzzy
-        for outcome, matches in ((Outcome.MOVED, exact), (Outcome.CHANGED_QUOTE, tolerant)):
-            far = [m for m in matches if self._context(start, end, m) >= FAR_CONTEXT]
-            if far:
-                return self._best(start, end, far, outcome)
-        return fuzzy
-
-    def _repeated(self, start: int, end: int) -> Reanchored | None:
-        """Where the revision changed how many times the quote occurs, the place the diff
-        gives proves nothing (a copy of a paragraph inserted before the original takes the
-        original's place in the diff; a deleted copy leaves its span on another). The span
-        goes where its own context is, by MARGIN characters more than at any other new place,
-        and more than the context of any other old copy of the words; otherwise it is
-        ambiguous, or lost if its own copy is gone. None where the quote occurs as often as
-        before: the diff pairs each copy with its own."""
-        quote = self.old[start:end]
-        new_places = list(_exact(self.new, quote))
-        old_others = [m for m in _exact(self.old, quote) if (m.start, m.end) != (start, end)]
-        if len(new_places) == len(old_others) + 1:
-            return None  # as many copies as before: the diff pairs each with its own
-        scored = sorted(
-            ((self._context(start, end, m), m) for m in new_places),
-            key=lambda s: (-s[0], s[1].start),
-        )
-        best_score, best = scored[0]
-        runner_up = scored[1][0] if len(scored) > 1 else -MARGIN
-        rival = max((self._context(m.start, m.end, best) for m in old_others), default=-MARGIN)
-        if rival > best_score:
-            detail = "its own copy of the words is gone; another copy remains at "
-            return Reanchored(Outcome.LOST, detail=detail + f"{best.start}-{best.end}")
-        if best_score - max(runner_up, rival) < MARGIN:
-            places = ", ".join(f"{m.start}-{m.end}" for _, m in scored[:5])
-            return Reanchored(
-                Outcome.AMBIGUOUS,
-                detail=f"found at {places}, none with clearly more of the span's context",
-            )
-        outcome = Outcome.UNCHANGED if (best.start, best.end) == (start, end) else Outcome.MOVED
-        return Reanchored(outcome, best.start, best.end, quote)
-
-    def _context(self, start: int, end: int, match: Match) -> int:
-        """How many of the span's 2 x 32 characters of context the candidate shares."""
-        before = self.old[max(0, start - CONTEXT) : start]
-        after = self.old[end : end + CONTEXT]
-        new_before = self.new[max(0, match.start - CONTEXT) : match.start]
-        new_after = self.new[match.end : match.end + CONTEXT]
-        return _common_suffix(before, new_before) + _common_prefix(after, new_after)
-
-    def _best(self, start: int, end: int, matches: list[Match], outcome: Outcome) -> Reanchored:
-        scored = sorted(((self._context(start, end, m), m) for m in matches), key=lambda s: -s[0])
-        if len(scored) > 1 and scored[0][0] == scored[1][0]:
-            places = ", ".join(f"{m.start}-{m.end}" for _, m in scored[:5])
-            return Reanchored(
-                Outcome.AMBIGUOUS, detail=f"found at {places} with equally good context"
-            )
-        best = scored[0][1]
-        if outcome is Outcome.MOVED and (best.start, best.end) == (start, end):
-            outcome = Outcome.UNCHANGED
-        return Reanchored(outcome, best.start, best.end, self.new[best.start : best.end])
-
-    def _fuzzy(self, start: int, end: int, here: Match) -> Reanchored:
-        """The quote with at most 10% of it edited, overlapping where the revision put it, and
-        on word boundaries wherever the old span was."""
-        lost = Reanchored(Outcome.LOST, detail="the quote is no longer in the text")
-        quote = self.old[start:end]
-        budget = int(len(quote) * FUZZY_SHARE)
-        if budget == 0:
-            return lost
-        offset = max(0, here.start - len(quote) - CONTEXT)
-        region = self.new[offset : min(len(self.new), here.end + len(quote) + CONTEXT)]
-        self._dmp.Match_Threshold = FUZZY_SHARE * 2
-        self._dmp.Match_Distance = max(1000, len(region))
-        found = self._dmp.match_main(region, quote, here.start - offset)
-        if found == -1:
-            return lost
-        alignment = self._dmp.diff_main(quote, region[found : found + len(quote) + budget])
-        # Where the quote's last character went (its end would take in text inserted after it).
-        match = Match(
-            offset + found,
-            offset + found + self._dmp.diff_xIndex(alignment, len(quote) - 1) + 1,
-            exact=False,
-        )
-        new_quote = self.new[match.start : match.end]
-        edits = self._dmp.diff_levenshtein(self._dmp.diff_main(quote, new_quote))
-        cuts = any(
-            inside_word(self.new, new) and not inside_word(self.old, old)
-            for old, new in ((start, match.start), (end, match.end))
-        )
-        if edits > budget or cuts or not _overlap(match, here) or new_quote != new_quote.strip():
-            return lost
-        return Reanchored(
-            Outcome.CHANGED_QUOTE, match.start, match.end, new_quote, f"{edits} characters edited"
-        )
-
-
-def _overlap(a: Match, b: Match) -> bool:
-    return a.start < b.end and a.end > b.start
-
-
-def _common_prefix(a: str, b: str) -> int:
-    return next(
-        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
-    )
-
-
-def _common_suffix(a: str, b: str) -> int:
-    return _common_prefix(a[::-1], b[::-1])
+    if not 0 < index < len(text) or not text[index].isalnum():
+        return False
+    before = index - 1  # the letter an accent (e + U+0301) belongs to
+    while before > 0 and unicodedata.category(text[before]).startswith("M"):
+        before -= 1
+    return text[before].isalnum()
 
 
 # Near misses: what a curator probably meant when the words do not occur --------------------

@@ -1,6 +1,6 @@
 """`claims reanchor`: replace a source's text with its revision and move every span into it.
 
-Every span pointing into the source is found again (`anchoring.Reanchorer`) and reported as
+Every span pointing into the source is found again (`reanchoring.Reanchorer`) and reported as
 unchanged, moved, changed-quote (old and new quote shown), ambiguous or lost. Records are
 rewritten in canonical form with only their numbers and quotes changed; an ambiguous or lost
 span is left exactly as it was, so `claims validate` points a curator at it. The source's
@@ -18,7 +18,6 @@ from typing import Any
 
 import attrs
 
-from builder.anchoring import Outcome, Reanchorer
 from builder.canonical import canonical_file
 from builder.errors import InvalidDataError, UsageError
 from builder.layout import RECORDS, Kind, Layout
@@ -26,6 +25,7 @@ from builder.loader import Pointer
 from builder.model import Claim, Revision, Span
 from builder.problems import Problem, Severity
 from builder.progress import Tick, silent
+from builder.reanchoring import Outcome, Reanchored, Reanchorer
 from builder.report import visible
 from builder.validation import validate
 from builder.writing import FileWrite, write_files
@@ -42,6 +42,7 @@ class SpanReport:
     old: tuple[int, int, str]
     new: tuple[int, int, str] | None
     detail: str = ""
+    how: Reanchored | None = None  # how the span was placed, or which places were weighed
 
 
 @attrs.frozen
@@ -157,6 +158,7 @@ def _reanchor_claim(
                 old,
                 new,
                 found.detail,
+                found,
             )
         )
     return reports, updated
@@ -166,7 +168,7 @@ def _dotted(pointer: Pointer) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in pointer).lstrip(".")
 
 
-def as_text(spans: tuple[SpanReport, ...]) -> str:
+def as_text(spans: tuple[SpanReport, ...], *, explain: bool = False) -> str:
     lines = []
     for span in spans:
         head = f"{span.outcome.value:<13} {span.file} {span.pointer}: {span.old[0]}-{span.old[1]}"
@@ -180,6 +182,8 @@ def as_text(spans: tuple[SpanReport, ...]) -> str:
             lines.append(f"{head} -> {span.new[0]}-{span.new[1]}")
         else:
             lines.append(head)
+        if explain and span.how is not None:
+            lines.append(f"    {explanation(span.how)}")
     counts = Counter(span.outcome.value for span in spans)
     lines.append(
         ", ".join(f"{counts[o.value]} {o.value}" for o in Outcome) + f" ({len(spans)} spans)"
@@ -202,6 +206,7 @@ def as_json(spans: tuple[SpanReport, ...]) -> str:
                     "old": place(s.old),
                     "new": place(s.new),
                     "detail": s.detail,
+                    "how": None if s.how is None else _how(s.how),
                 }
                 for s in spans
             ],
@@ -210,3 +215,39 @@ def as_json(spans: tuple[SpanReport, ...]) -> str:
         )
         + "\n"
     )
+
+
+METHODS = {
+    "diff": "placed by the diff: its words are where the revision moved them",
+    "exact": "placed by its quote, found exactly",
+    "tolerant": "placed by its quote, found with other spacing or letter forms",
+    "widened": "placed by its quote, widened to the whole words letters were added to",
+    "fuzzy": "placed by its quote, found with characters edited",
+}
+
+
+def explanation(found: Reanchored) -> str:
+    """How a span was placed, in words a curator can check against the text."""
+    parts = [METHODS[found.method]] if found.method else [f"not placed: {found.detail}"]
+    if found.edited is not None:
+        parts.append(f"{found.edited:.1%} of the quote edited")
+    if found.context is not None:
+        before, after = found.context
+        parts.append(f"context agreeing: {before} characters before, {after} after")
+    if found.candidates:
+        parts.append(f"places weighed: {', '.join(str(c) for c in found.candidates)}")
+    return "how: " + "; ".join(parts)
+
+
+def _how(found: Reanchored) -> dict[str, Any]:
+    return {
+        "method": found.method or None,
+        "context": None
+        if found.context is None
+        else {"before": found.context[0], "after": found.context[1]},
+        "edited": None if found.edited is None else float(found.edited),
+        "candidates": [
+            {"start": c.start, "end": c.end, "context": {"before": c.before, "after": c.after}}
+            for c in found.candidates
+        ],
+    }

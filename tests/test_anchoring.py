@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from builder.anchoring import (
     Match,
     OffsetTable,
-    Outcome,
-    Reanchorer,
     differences,
     inside_word,
     locate,
@@ -100,56 +97,3 @@ def test_utf8_and_utf16_offsets_agree_with_the_encoders(text: str) -> None:
     for index in range(len(text) + 1):
         assert offsets.utf8(index) == len(text[:index].encode("utf-8"))
         assert offsets.utf16(index) == len(text[:index].encode("utf-16-le")) // 2
-
-
-@pytest.mark.parametrize(("edited", "kept"), [(2, True), (3, True), (6, False), (9, False)])
-def test_the_fuzzy_limit_is_a_tenth_of_the_quote(edited: int, kept: bool) -> None:
-    """A quote of 40 characters with up to 4 edited (10%) is found again as a changed quote;
-    with more, it is not placed at all, however near."""
-    quote = "the death penalty was abolished in 2021"  # 39 characters, whole words
-    old = f"Opening words of the statement. Then {quote} by law. Closing words follow here."
-    changed = list(quote)
-    for index in range(edited):
-        position = 4 + index * 4  # letters inside words, never at an edge
-        changed[position] = "x" if changed[position] != "x" else "y"
-    new = old.replace(quote, "".join(changed))
-    start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
-    if kept:
-        assert found.outcome is Outcome.CHANGED_QUOTE, found
-        assert (found.start, found.end) == (start, start + len(quote))
-    else:
-        assert found.outcome not in (Outcome.UNCHANGED, Outcome.MOVED, Outcome.CHANGED_QUOTE), found
-
-
-PARAGRAPH = "The death penalty was abolished in 2021, the ministry said in its statement."
-HEADLINE = "Council of Europe supports Kazakhstan's human rights policy"
-
-
-def test_a_paragraph_copied_right_before_the_original_makes_its_spans_ambiguous() -> None:
-    """The diff gives the copy the original's place: choosing it would be silently wrong."""
-    old = f"Opening line of the text.\n\n{PARAGRAPH}\n\nClosing line of the text.\n"
-    new = old.replace(PARAGRAPH, f"{PARAGRAPH}\n\n{PARAGRAPH}")
-    quote = "abolished in 2021"
-    start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
-    assert found.outcome is Outcome.AMBIGUOUS, found
-    assert found.start is None
-
-
-def test_a_span_whose_own_copy_is_gone_is_not_kept_on_another_copy() -> None:
-    """A headline written twice; the span's copy (the second) is deleted: the first copy is
-    another place's words, not this span's."""
-    old = f"News\n\n{HEADLINE}\n\n{HEADLINE}\nPhoto: MFA 11.03.2023\n\nThe text of the item.\n"
-    second = old.index(HEADLINE, old.index(HEADLINE) + 1)
-    new = old[:second] + old[second + len(HEADLINE) :]
-    found = Reanchorer(old, new).find(second, second + len(HEADLINE))
-    assert found.outcome in (Outcome.LOST, Outcome.AMBIGUOUS), found
-
-
-def test_a_repeated_quote_with_its_own_context_is_placed_surely() -> None:
-    old = f"News\n\n{HEADLINE}\n\n{HEADLINE}\nPhoto: MFA 11.03.2023\n\nThe text of the item.\n"
-    second = old.index(HEADLINE, old.index(HEADLINE) + 1)
-    new = "Breaking: " + old  # an edit far away moves every span
-    found = Reanchorer(old, new).find(second, second + len(HEADLINE))
-    assert (found.outcome, found.start) == (Outcome.MOVED, second + len("Breaking: "))

@@ -24,8 +24,10 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
         description="Replace the text of SOURCE_ID with NEW_TEXT_FILE (byte for byte), record "
         "the old sha256 under `revisions`, and find every span into the source again: by where "
         "the revision moved it, then by its quote and context, then tolerantly (whitespace, "
-        "look-alike letters), then fuzzily (at most 10%% of the quote edited). Reports each "
-        "span as unchanged, moved, changed-quote, ambiguous or lost. Ambiguous and lost spans "
+        "look-alike letters), then fuzzily (a tenth to a third of the quote edited, by how "
+        "much of its context agrees). Where its words occur more than once, a place is chosen "
+        "only if the span's context clearly prefers it. Reports each span as unchanged, "
+        "moved, changed-quote, ambiguous or lost. Ambiguous and lost spans "
         "are left as they were, for `claims validate` to point at; they make the exit code 1.",
     )
     add_root(command)
@@ -46,6 +48,13 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
     )
     command.add_argument(
         "--format", choices=["text", "json"], default="text", help="how to print the report"
+    )
+    command.add_argument(
+        "--explain",
+        action="store_true",
+        help="under each span, how it was placed: by the diff, by its quote (exactly, "
+        "tolerantly, fuzzily with the share edited), the context agreeing, the places weighed "
+        "(always in --format json, as `how`)",
     )
     command.set_defaults(run=run)
     return command
@@ -68,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
                 today=args.date or dates.today(),
                 tick=tick,
             )
-        render = reanchor.as_json if args.format == "json" else reanchor.as_text
-        sys.stdout.write(render(plan.spans))
+        if args.format == "json":
+            sys.stdout.write(reanchor.as_json(plan.spans))
+        else:
+            sys.stdout.write(reanchor.as_text(plan.spans, explain=args.explain))
         if not args.dry_run:
             reanchor.apply(layout, plan)
     if not plan.settled:
