@@ -96,18 +96,6 @@ def claim_row(claim: Claim, spans: SpanRows) -> Row:
     }
 
 
-def evidence_rows(claims: list[Row]) -> Iterator[Row]:
-    """One row per (claim, evidence span), from the claim rows already made."""
-    for claim in claims:
-        for evidence in claim["evidence"]:
-            yield {
-                "claim_id": claim["id"],
-                "claim": claim["claim"],
-                "verdict": claim["verdict"],
-                **evidence,
-            }
-
-
 def source_rows(repository: Repository) -> Iterator[Row]:
     for source_id in sorted(repository.sources):
         source = repository.sources[source_id]

@@ -186,6 +186,8 @@ def test_a_span_may_end_at_the_last_character_and_not_one_past_it(repo: Path, pa
         ("2022-08", "2022-07", True),
         ("2022-08", "2021", True),
         ("2022", "2022-01-01", False),
+        ("2022-08-15", "2022-08-14", True),  # full dates: the day itself, not its year's end
+        ("2022-08-15", "2022-08-15", False),
     ],
 )
 def test_a_review_is_too_early_only_if_its_last_day_is_before_the_claims_first(

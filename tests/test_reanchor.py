@@ -11,8 +11,12 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from builder import reanchor
 from builder.anchoring import inside_word
+from builder.errors import InvalidDataError
+from builder.layout import Layout
 from builder.loader import Document, load_file
+from builder.problems import Problem
 from builder.reanchoring import Outcome, Reanchorer
 from tests.conftest import Ran, Run
 
@@ -271,3 +275,24 @@ def test_an_unchanged_text_leaves_every_span_unchanged(
     copy.write_bytes(_source(repo, source_id).read_bytes())
     result = claims("reanchor", "--root", repo, source_id, copy, "--dry-run", "--format", "json")
     assert {span["outcome"] for span in _report(result)} == {"unchanged"}
+
+
+def test_a_plan_with_a_record_it_cannot_rewrite_writes_nothing(repo: Path) -> None:
+    """All or nothing: a record that cannot be rewritten stops the whole revision, so the
+    text never changes under records still pointing at the old one."""
+    layout = Layout(repo)
+    files = layout.source("elkz-2023-03-11")
+    assert files.text is not None and files.metadata is not None
+    record = "claims/records/2023/elections-on-19-march-2023.yaml"
+    refusal = Problem(record, 3, 1, "F001", "this file cannot be rewritten")
+    before = {p: p.read_bytes() for p in (repo / "claims").rglob("*") if p.is_file()}
+    plan = reanchor.Plan(
+        spans=(),
+        rewrites=((record, refusal), (files.metadata, "id: elkz-2023-03-11\n")),
+        text=(files.text, b"a revised text\n"),
+    )
+    with pytest.raises(InvalidDataError) as refused:
+        reanchor.apply(layout, plan)
+    assert str(refused.value) == "nothing was re-anchored: these files cannot be rewritten"
+    assert refused.value.problems == (refusal,)
+    assert {p: p.read_bytes() for p in (repo / "claims").rglob("*") if p.is_file()} == before
