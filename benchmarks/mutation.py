@@ -55,8 +55,10 @@ def run(module: str, jobs: int, keep: bool) -> dict[str, object]:
             "also_copy": ALSO_COPY,
             "pytest_add_cli_args_test_selection": [f"tests/{t}" for t in TESTS[module]],
             # One process (mutmut forks its own), the same examples every run, no browser.
-            "pytest_add_cli_args": ["-n", "0", "-p", "no:cacheprovider", "-m", "not slow",
-                                    "--hypothesis-profile=ci"],  # fmt: skip
+            "pytest_add_cli_args": [
+                *("-n", "0", "-p", "no:cacheprovider", "-m", "not slow"),
+                "--hypothesis-profile=ci",
+            ],
         }
         with (scratch / "pyproject.toml").open("a", encoding="utf-8") as config:
             config.write("\n[tool.mutmut]\n")
@@ -81,7 +83,7 @@ def run(module: str, jobs: int, keep: bool) -> dict[str, object]:
         survivors = sorted(name for name, s in status.items() if s not in ("killed", "timeout"))
         shown = {
             name: subprocess.run(
-                [mutmut, "show", name], cwd=scratch, capture_output=True, text=True
+                [mutmut, "show", name], cwd=scratch, capture_output=True, text=True, check=True
             ).stdout
             for name in survivors
         }
