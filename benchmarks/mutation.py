@@ -39,9 +39,10 @@ TESTS = {
     "rows": ["test_rows.py", "test_dataset.py", "test_diff.py"],
     "diff": ["test_diff.py", "test_release.py"],
 }
-# What the tests read besides builder/ and tests/ (mutmut copies only those two);
+# What the tests read besides builder/ and tests/ (mutmut copies only those two): the
+# history too, for the release date a build derives from its tag;
 # builder/schema is a symlink mutmut does not follow.
-ALSO_COPY = ["builder/schema", "schema", "claims", "benchmarks", "docs", "README.md"]
+ALSO_COPY = [".git", "builder/schema", "schema", "claims", "benchmarks", "docs", "README.md"]
 
 
 def run(module: str, jobs: int, keep: bool) -> dict[str, object]:

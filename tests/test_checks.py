@@ -207,3 +207,23 @@ def test_a_review_is_too_early_only_if_its_last_day_is_before_the_claims_first(
     write_yaml(path, data)
     codes = {code for _, code, _ in found(validate(Layout(repo), TODAY))}
     assert ("D002" in codes) == too_early
+
+
+def test_a_cut_word_is_named_whole_at_the_text_s_first_and_last_word(repo: Path) -> None:
+    """The A101 message names the word the span cuts, whole, also where that word is the
+    first of the source (nothing before it) or the last (nothing after it)."""
+    text = "Kazakhstan abolished the death penalty"
+    add_source(repo, "edges-2024", text)
+    add_claim(repo, "cut-first", "edges-2024", 3, 20, quote=text[3:20])
+    add_claim(repo, "cut-last", "edges-2024", 25, len(text) - 2, quote=text[25 : len(text) - 2])
+    messages = sorted(
+        (p.file.rsplit("/", 1)[-1], p.message)
+        for p in validate(Layout(repo), TODAY).problems
+        if p.code == "A101"
+    )
+    assert messages == [
+        ("cut-first.yaml", "the span's start (3) cuts the word 'Kazakhstan'; widen the span to "
+         "whole words"),
+        ("cut-last.yaml", "the span's end (36) cuts the word 'penalty'; widen the span to whole "
+         "words"),
+    ]  # fmt: skip
