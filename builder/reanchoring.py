@@ -46,7 +46,8 @@ FAR_CONTEXT = 16
 # many as the context on one side) in text the revision wrote or moved are no chance repetition.
 LONG_QUOTE = 32
 # A fuzzy match may differ from the old quote by this share of its characters where none of
-# its context agrees, up to the larger share where all of it (CONTEXT characters each side) does.
+# its context agrees, rising to the larger share where half of it (CONTEXT of the 2 x CONTEXT
+# characters around it) or more does.
 FUZZY_SHARE = Fraction(1, 10)
 FUZZY_SHARE_IN_CONTEXT = Fraction(1, 3)
 # How far an end of a fuzzy match may move to land on the span's kind of boundary.
@@ -544,9 +545,11 @@ _WORD = re.compile(r"\w+")
 
 def _allowed(quote: str, candidate: Candidate) -> int:
     """How many characters of the quote may be edited at a place: FUZZY_SHARE where none of
-    its CONTEXT characters on either side agree, up to FUZZY_SHARE_IN_CONTEXT where all do."""
+    its CONTEXT characters on either side agree, rising to FUZZY_SHARE_IN_CONTEXT where at
+    least CONTEXT of those 2 x CONTEXT do."""
     agreeing = min(candidate.before, CONTEXT) + min(candidate.after, CONTEXT)
-    share = FUZZY_SHARE + (FUZZY_SHARE_IN_CONTEXT - FUZZY_SHARE) * Fraction(agreeing, 2 * CONTEXT)
+    weight = min(Fraction(agreeing, CONTEXT), Fraction(1))
+    share = FUZZY_SHARE + (FUZZY_SHARE_IN_CONTEXT - FUZZY_SHARE) * weight
     return int(len(quote) * share)
 
 
