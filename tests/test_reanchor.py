@@ -296,3 +296,93 @@ def test_a_plan_with_a_record_it_cannot_rewrite_writes_nothing(repo: Path) -> No
     assert str(refused.value) == "nothing was re-anchored: these files cannot be rewritten"
     assert refused.value.problems == (refusal,)
     assert {p: p.read_bytes() for p in (repo / "claims").rglob("*") if p.is_file()} == before
+
+
+def test_the_report_says_how_each_span_was_placed(repo: Path, tmp_path: Path, claims: Run) -> None:
+    """`--explain` and the JSON's `how`: by the diff, or by the quote with the share edited
+    and the context agreeing on each side, so a curator can audit a plan before applying it."""
+    text = _source(repo, "elkz-2023-03-11").read_bytes().decode("utf-8")
+    revised = tmp_path / "revised.txt"
+    revised.write_bytes(
+        text.replace("498.34\n519.72\n4.85\n", "").replace("Mazhilis", "Majilis").encode()
+    )
+    args = ("reanchor", "--root", repo, "elkz-2023-03-11", revised, "--dry-run")
+    report = {s["claim"]: s for s in _report(claims(*args, "--format", "json"))}
+    elections = report["elections-on-19-march-2023"]
+    assert elections["outcome"] == "changed-quote"
+    assert elections["how"] == {
+        "method": "fuzzy",
+        "context": {"before": 1264, "after": 4096},
+        "edited": round(2 / 89, 3),
+        "candidates": [],
+    }
+    moved = report["coe-ready-to-assist-government-2023"]
+    assert (moved["outcome"], moved["new"]["start"]) == ("moved", 1479 - 20)
+    assert moved["how"] == {"method": "diff", "context": None, "edited": None, "candidates": []}
+    explained = claims(*args, "--explain").stdout.splitlines()
+    line = next(i for i, x in enumerate(explained) if "elections-on-19-march-2023" in x)
+    assert explained[line + 1] == (
+        "    how: placed by its quote, found with characters edited; 2.2% of the quote "
+        "edited; context agreeing: 1264 characters before, 4096 after"
+    )
+    line = next(i for i, x in enumerate(explained) if "coe-ready-to-assist-government" in x)
+    assert explained[line].startswith("moved         claims/records/2023/coe-ready-to-assist")
+    assert explained[line].endswith("appearances[0]: 1479-1578 -> 1459-1558")
+    assert explained[line + 1] == (
+        "    how: placed by the diff: its words are where the revision moved them"
+    )
+    assert explained[-1] == "0 unchanged, 10 moved, 1 changed-quote, 0 ambiguous, 0 lost (11 spans)"
+    plain = claims(*args).stdout
+    assert "how:" not in plain and plain.splitlines()[-1] == explained[-1]
+
+
+def test_an_ambiguous_span_lists_the_places_weighed(
+    repo: Path, tmp_path: Path, claims: Run
+) -> None:
+    """A paragraph doubled in place: the report names both copies, with their offsets and
+    the context agreeing at each, and leaves the record as it was."""
+    text = _source(repo, "elkz-2023-03-11").read_bytes().decode("utf-8")
+    paragraph = next(p for p in text.split("\n") if p.startswith("Director Kuznetsov"))
+    revised = tmp_path / "revised.txt"
+    revised.write_bytes(text.replace(paragraph, f"{paragraph}\n\n{paragraph}").encode())
+    args = ("reanchor", "--root", repo, "elkz-2023-03-11", revised, "--dry-run")
+    result = claims(*args, "--format", "json")
+    assert result.returncode == 1
+    ambiguous = [s for s in _report(result) if s["outcome"] == "ambiguous"]
+    assert ambiguous
+    for span in ambiguous:
+        assert span["new"] is None and span["how"]["method"] is None
+        starts = [c["start"] for c in span["how"]["candidates"]]
+        copy = len(paragraph) + 2
+        assert span["old"]["start"] in starts and span["old"]["start"] + copy in starts
+        assert all(set(c["context"]) == {"before", "after"} for c in span["how"]["candidates"])
+        assert "no place has clearly more of the span's context" in span["detail"]
+    explained = claims(*args, "--explain").stdout
+    assert "    how: not placed: found at " in explained and "; places weighed: " in explained
+    assert f"{len(ambiguous)} ambiguous" in explained
+
+
+def test_only_problems_that_touch_the_revision_stop_it(
+    repo: Path, tmp_path: Path, claims: Run
+) -> None:
+    """An error in a record that quotes another source does not stop re-anchoring; a record
+    that does not load at all does, since it may quote this source."""
+    other = next((repo / "claims" / "records").rglob("almaty-detentions-did-not-happen-2018.yaml"))
+    data = load_file(other, "r")
+    assert isinstance(data, Document)
+    assert all(a["source"] != "elkz-2023-03-11" for a in data.data["appearances"])
+    other.write_text(
+        other.read_text(encoding="utf-8").replace("topics: [", "topics: [no-such-topic, "),
+        encoding="utf-8",
+    )
+    same = tmp_path / "same.txt"
+    same.write_bytes(_source(repo, "elkz-2023-03-11").read_bytes())
+    args = ("reanchor", "--root", repo, "elkz-2023-03-11", same, "--dry-run")
+    assert claims("validate", "--root", repo).returncode == 1  # the record is invalid
+    allowed = claims(*args)
+    assert allowed.returncode == 0, allowed.stderr
+    other.write_text("id: [unclosed\n", encoding="utf-8")
+    refused = claims(*args)
+    assert refused.returncode == 1
+    assert "must be valid before re-anchoring: fix the problems above first" in refused.stderr
+    assert "almaty-detentions-did-not-happen-2018.yaml" in refused.stderr
