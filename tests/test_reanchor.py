@@ -301,14 +301,27 @@ def test_a_plan_with_a_record_it_cannot_rewrite_writes_nothing(repo: Path) -> No
 def test_the_report_says_how_each_span_was_placed(repo: Path, tmp_path: Path, claims: Run) -> None:
     """`--explain` and the JSON's `how`: by the diff, or by the quote with the share edited
     and the context agreeing on each side, so a curator can audit a plan before applying it."""
+    written = claims(
+        "new", "--root", repo, "--source", "elkz-2023-03-11", "--quote",
+        "Director of the Coordination Programs Department Claus Neukirch", "--id",
+        "neukirch-at-the-talks-2023", "--folder", "2023", "--claim",
+        "Claus Neukirch took part in the talks.", "--claimant", "El.kz", "--kind",
+        "organization", "--date", "2023-03-11", "--topic", "international-cooperation",
+    )  # fmt: skip
+    assert written.returncode == 0, written.stderr  # a quote holding a Cyrillic letter
     text = _source(repo, "elkz-2023-03-11").read_bytes().decode("utf-8")
     revised = tmp_path / "revised.txt"
     revised.write_bytes(
         text.replace("498.34\n519.72\n4.85\n", "").replace("Mazhilis", "Majilis").encode()
     )
     args = ("reanchor", "--root", repo, "elkz-2023-03-11", revised, "--dry-run")
-    report = {s["claim"]: s for s in _report(claims(*args, "--format", "json"))}
+    printed = claims(*args, "--format", "json").stdout
+    assert printed.startswith('[\n  {\n    "file": "claims/records/')  # indented by two
+    assert "\u0421laus" in printed and "\\u0421" not in printed  # as it is, not escaped
+    report = {s["claim"]: s for s in json.loads(printed)}
     elections = report["elections-on-19-march-2023"]
+    assert elections["file"] == "claims/records/2023/elections-on-19-march-2023.yaml"
+    assert elections["span"] == "appearances[0]"
     assert elections["outcome"] == "changed-quote"
     assert elections["how"] == {
         "method": "fuzzy",
@@ -321,6 +334,11 @@ def test_the_report_says_how_each_span_was_placed(repo: Path, tmp_path: Path, cl
     assert moved["how"] == {"method": "diff", "context": None, "edited": None, "candidates": []}
     explained = claims(*args, "--explain").stdout.splitlines()
     line = next(i for i, x in enumerate(explained) if "elections-on-19-march-2023" in x)
+    assert explained[line].endswith(
+        "appearances[0]: 1283-1372 -> 1264-1352: 'preparation to the elections to the Mazhilis "
+        "of the Parliament and Maslikhats on March 19' -> 'preparation to the elections to the "
+        "Majilis of the Parliament and Maslikhats on March 19'"
+    )
     assert explained[line + 1] == (
         "    how: placed by its quote, found with characters edited; 2.2% of the quote "
         "edited; context agreeing: 1264 characters before, 4096 after"
@@ -331,7 +349,7 @@ def test_the_report_says_how_each_span_was_placed(repo: Path, tmp_path: Path, cl
     assert explained[line + 1] == (
         "    how: placed by the diff: its words are where the revision moved them"
     )
-    assert explained[-1] == "0 unchanged, 10 moved, 1 changed-quote, 0 ambiguous, 0 lost (11 spans)"
+    assert explained[-1] == "0 unchanged, 11 moved, 1 changed-quote, 0 ambiguous, 0 lost (12 spans)"
     plain = claims(*args).stdout
     assert "how:" not in plain and plain.splitlines()[-1] == explained[-1]
 
@@ -355,10 +373,19 @@ def test_an_ambiguous_span_lists_the_places_weighed(
         starts = [c["start"] for c in span["how"]["candidates"]]
         copy = len(paragraph) + 2
         assert span["old"]["start"] in starts and span["old"]["start"] + copy in starts
+        assert all(set(c) == {"start", "end", "context"} for c in span["how"]["candidates"])
+        assert all(c["end"] - c["start"] == span["old"]["end"] - span["old"]["start"]
+                   for c in span["how"]["candidates"])  # fmt: skip
         assert all(set(c["context"]) == {"before", "after"} for c in span["how"]["candidates"])
         assert "no place has clearly more of the span's context" in span["detail"]
     explained = claims(*args, "--explain").stdout
-    assert "    how: not placed: found at " in explained and "; places weighed: " in explained
+    first = ambiguous[0]["how"]["candidates"]
+    weighed = ", ".join(
+        f"{c['start']}-{c['end']} (context {c['context']['before']}+{c['context']['after']})"
+        for c in first
+    )
+    assert f"; places weighed: {weighed}\n" in explained
+    assert "    how: not placed: found at " in explained
     assert f"{len(ambiguous)} ambiguous" in explained
 
 
