@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from builder.checks import _check_span
 from builder.layout import Layout
+from builder.model import Repository, Span
 from builder.validation import validate
-from tests.conftest import CASES, found
+from tests.conftest import CASES, PROJECT, found
 
 TODAY = datetime.date(2026, 11, 23)
 GOOD = CASES / "good" / "death-penalty-removed.yaml"
@@ -227,3 +231,32 @@ def test_a_cut_word_is_named_whole_at_the_text_s_first_and_last_word(repo: Path)
         ("cut-last.yaml", "the span's end (36) cuts the word 'penalty'; widen the span to whole "
          "words"),
     ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def shipped_repository() -> Repository:
+    result = validate(Layout(PROJECT), TODAY)
+    assert result.problems == ()
+    return result.repository
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_span_is_accepted_if_and_only_if_inside_its_text_and_quoting_it(
+    shipped_repository: Repository, data: st.DataObject
+) -> None:
+    """For any offsets (the schema refuses negative ones) and any quote: no A001 or A002 if
+    and only if 0 <= start < end <= len(text) and the quote is `text[start:end]`, the first
+    and last code point of the text included."""
+    text = shipped_repository.sources["elkz-2023-03-11"].text
+    start = data.draw(st.integers(0, len(text) + 2))
+    end = data.draw(st.one_of(st.integers(0, len(text) + 2), st.sampled_from([start + 1])))
+    exact = text[start:end]
+    quote = data.draw(st.one_of(st.just(exact), st.text(min_size=1, max_size=5)))
+    claim = next(c for c in shipped_repository.claims if c.id == "elections-on-19-march-2023")
+    span = Span("elkz-2023-03-11", start, end, quote)
+    codes = {
+        p.code for p in _check_span(shipped_repository, claim.origin, ("appearances", 0), span)
+    }
+    accepted = not codes & {"A001", "A002"}
+    assert accepted == (0 <= start < end <= len(text) and quote == text[start:end]), codes
