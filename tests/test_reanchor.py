@@ -413,3 +413,23 @@ def test_only_problems_that_touch_the_revision_stop_it(
     assert refused.returncode == 1
     assert "must be valid before re-anchoring: fix the problems above first" in refused.stderr
     assert "almaty-detentions-did-not-happen-2018.yaml" in refused.stderr
+
+
+def test_a_record_whose_comment_would_be_lost_stops_the_revision(
+    repo: Path, tmp_path: Path, claims: Run
+) -> None:
+    """Rewriting a record in canonical form keeps only its leading comments; one elsewhere
+    would be lost, so nothing is re-anchored and the record's file is named (F001)."""
+    record = next((repo / "claims" / "records").rglob("elections-on-19-march-2023.yaml"))
+    lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(3, "  # a curator's aside, kept by hand\n")
+    record.write_text("".join(lines), encoding="utf-8")
+    assert claims("validate", "--root", repo).returncode == 0
+    before = {p: p.read_bytes() for p in (repo / "claims").rglob("*") if p.is_file()}
+    revised = _revise(repo, tmp_path, "elkz-2023-03-11", "498.34\n", "", count=1)
+    result = claims("reanchor", "--root", repo, "elkz-2023-03-11", revised)
+    assert result.returncode == 1
+    assert "nothing was re-anchored: these files cannot be rewritten" in result.stderr
+    assert "claims/records/2023/elections-on-19-march-2023.yaml:" in result.stderr
+    assert "F001" in result.stderr
+    assert {p: p.read_bytes() for p in (repo / "claims").rglob("*") if p.is_file()} == before
