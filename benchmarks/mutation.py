@@ -39,10 +39,15 @@ TESTS = {
     "rows": ["test_rows.py", "test_dataset.py", "test_diff.py"],
     "diff": ["test_diff.py", "test_release.py"],
 }
-# What the tests read besides builder/ and tests/ (mutmut copies only those two): the
-# history too, for the release date a build derives from its tag;
-# builder/schema is a symlink mutmut does not follow.
-ALSO_COPY = [".git", "builder/schema", "schema", "claims", "benchmarks", "docs", "README.md"]
+# What the tests read besides builder/ and tests/ (mutmut copies only those two): the data,
+# the documents (the changelog dates a release), the history, and builder/schema, a symlink
+# mutmut does not follow.
+ALSO_COPY = [
+    *("builder/schema", "schema", "claims", "benchmarks", "docs", ".git", ".github", ".ci"),
+    *("README.md", "CHANGELOG.md", "CONTRIBUTING.md", "REVIEWING.md", "SECURITY.md"),
+    *(".vscode", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml", ".gitattributes"),
+    ".gitignore",
+]
 
 
 def run(module: str, jobs: int, keep: bool) -> dict[str, object]:
