@@ -260,3 +260,114 @@ def test_a_span_is_accepted_if_and_only_if_inside_its_text_and_quoting_it(
     }
     accepted = not codes & {"A001", "A002"}
     assert accepted == (0 <= start < end <= len(text) and quote == text[start:end]), codes
+
+
+def test_a_source_published_or_revised_in_the_future_is_pointed_at(repo: Path) -> None:
+    """D001 names the source's own field, `published` or the revision's `date`, with the day
+    it was judged against; D002 tells the curator to check both dates."""
+    add_source(repo, "future-2024", EMOJI_TEXT)
+    metadata = repo / "claims" / "sources" / "future-2024.yaml"
+    data = yaml.safe_load(metadata.read_text(encoding="utf-8"))
+    data["published"] = "2026-12"
+    data["revisions"] = [
+        {"date": "2024-02-01", "sha256": "0" * 64, "reason": "typo fixed"},
+        {"date": "2027", "sha256": "1" * 64, "reason": "dated ahead"},
+    ]
+    write_yaml(metadata, data)
+    problems = [p for p in validate(Layout(repo), TODAY).problems if p.code == "D001"]
+    lines = metadata.read_text(encoding="utf-8").splitlines()
+    assert [(p.file, p.line, p.message) for p in problems] == [
+        (
+            "claims/sources/future-2024.yaml",
+            lines.index("published: 2026-12") + 1,
+            f"2026-12 is in the future (today is {TODAY.isoformat()}); check the date",
+        ),
+        (
+            "claims/sources/future-2024.yaml",
+            lines.index("- date: '2027'") + 1,
+            f"2027 is in the future (today is {TODAY.isoformat()}); check the date",
+        ),
+    ]
+
+
+def test_a_review_before_its_claim_says_which_dates_to_check(repo: Path) -> None:
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    quote = "The death penalty has been abolished."
+    start = EMOJI_TEXT.index(quote)
+    path = add_claim(repo, "early", "emoji-2024", start, start + len(quote), quote=quote)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["review"] = {
+        "verdict": "not-enough-evidence",
+        "rationale": "No other source.",
+        "reviewed": "2023-12",
+    }
+    write_yaml(path, data)
+    [problem] = [p for p in validate(Layout(repo), TODAY).problems if p.code == "D002"]
+    assert problem.message == (
+        "reviewed 2023-12 is before the claim was made (2024-01-02); check both dates"
+    )
+
+
+def test_a_related_link_names_the_claim_meant_or_says_to_check_the_id(repo: Path) -> None:
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    quote = "The death penalty has been abolished."
+    start = EMOJI_TEXT.index(quote)
+    path = add_claim(repo, "linked", "emoji-2024", start, start + len(quote), quote=quote)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["related"] = [
+        {"claim": "linked", "relation": "repeats"},
+        {"claim": "death-penalty-removed-202", "relation": "repeats"},
+        {"claim": "zzzz", "relation": "repeats"},
+    ]
+    write_yaml(path, data)
+    problems = [p for p in validate(Layout(repo), TODAY).problems if p.file.endswith("linked.yaml")]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    claim_lines = [i + 1 for i, line in enumerate(lines) if line.startswith("- claim:")]
+    assert [(p.code, p.line, p.message) for p in problems] == [
+        (
+            "R006",
+            claim_lines[0],
+            "a claim cannot be related to itself; point at another claim or remove the link",
+        ),
+        (
+            "R005",
+            claim_lines[1],
+            "no claim 'death-penalty-removed-202' in claims/records; "
+            "did you mean 'death-penalty-removed-2022'?",
+        ),
+        ("R005", claim_lines[2], "no claim 'zzzz' in claims/records; check the id"),
+    ]
+
+
+def test_span_problems_point_at_the_field_to_fix_and_say_how(repo: Path) -> None:
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    start = EMOJI_TEXT.index("death")
+    cases = {
+        "near-id": ("emoji-202", start, start + 5, "death"),
+        "unknown": ("zzzz", start, start + 5, "death"),
+        "empty": ("emoji-2024", start, start, "death"),
+        "spaced": ("emoji-2024", start - 1, start + 5, " death"),
+    }
+    for claim_id, (source, begin, end, quote) in cases.items():
+        add_claim(repo, claim_id, source, begin, end, quote=quote)
+    problems = validate(Layout(repo), TODAY).problems
+
+    def at(claim_id: str, code: str) -> tuple[str, str]:
+        [problem] = [p for p in problems if p.file.endswith(f"/{claim_id}.yaml") and p.code == code]
+        lines = (repo / problem.file).read_text(encoding="utf-8").splitlines()
+        return lines[problem.line - 1].strip(), problem.message
+
+    sources = sorted(p.stem for p in (repo / "claims" / "sources").glob("*.txt"))
+    assert at("near-id", "R003") == (
+        "- source: emoji-202",
+        "no source 'emoji-202' in claims/sources; did you mean 'emoji-2024'?",
+    )
+    assert at("unknown", "R003") == (
+        "- source: zzzz",
+        f"no source 'zzzz' in claims/sources; known sources: {', '.join(sources)}",
+    )
+    assert at("empty", "A001")[0] == f"start: {start}"  # start == end: the start is wrong
+    assert at("spaced", "A102") == (
+        "quote: ' death'",
+        "the quote starts or ends with whitespace; narrow the span to the words",
+    )
