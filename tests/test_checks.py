@@ -371,3 +371,39 @@ def test_span_problems_point_at_the_field_to_fix_and_say_how(repo: Path) -> None
         "quote: ' death'",
         "the quote starts or ends with whitespace; narrow the span to the words",
     )
+
+
+def test_a_quote_that_differs_is_shown_and_its_real_places_named(repo: Path) -> None:
+    """A002: what the source reads there (cut at 100 characters), and where the words are: up
+    to five exact places, the tolerant one with what differs, or that they are nowhere."""
+    text = "alpha beta gamma. " * 6 + "\n" + "x" * 150 + "\nline one\nline two\n"
+    add_source(repo, "words-2024", text)
+    xs = text.index("x")
+    line = text.index("line one")
+    cases = {
+        "five-places": (1, 11, "alpha beta"),
+        "hundred": (xs, xs + 100, "nope"),
+        "hundred-one": (xs, xs + 101, "nope"),
+        "nowhere": (0, 5, "zebra"),
+        "spacing": (0, 17, "line one line two"),
+    }
+    for claim_id, (begin, end, quote) in cases.items():
+        add_claim(repo, claim_id, "words-2024", begin, end, quote=quote)
+    messages = {
+        p.file.rsplit("/", 1)[-1].removesuffix(".yaml"): p.message
+        for p in validate(Layout(repo), TODAY).problems
+        if p.code == "A002"
+    }
+    assert messages["five-places"] == (
+        "the quote differs from words-2024 at 1-11, which reads 'lpha beta '; the quote occurs "
+        "at 0-10, 18-28, 36-46, 54-64, 72-82: set start and end to the one meant"
+    )
+    assert f"which reads {'x' * 100!r};" in messages["hundred"]
+    assert f"which reads {'x' * 97 + '...'!r};" in messages["hundred-one"]
+    assert messages["nowhere"].endswith(
+        "; the quote does not occur in the source: copy it from the source text"
+    )
+    assert messages["spacing"].endswith(
+        f"; the source has 'line one\\nline two' at {line}-{line + 17}: set start: {line}, "
+        f"end: {line + 17} and copy the quote from the source"
+    )
