@@ -152,9 +152,6 @@ class Claims:
     places: list[Match] = attrs.Factory(list)
     owners: set[tuple[int, int]] = attrs.Factory(set)
 
-    def taken(self, match: Match) -> bool:
-        return any(_overlap(match, place) for place in self.places)
-
 
 class Reanchorer:
     """Spans of one text found again in its revision."""
@@ -189,6 +186,9 @@ class Reanchorer:
             )
         claims = Claims()
         places, copies = _places(self.new, quote, edges), _places(self.old, quote, edges)
+        # Other copies, overlapping ones included ("rights rights" twice in a row); not the
+        # span itself, found tolerantly without its outer spaces.
+        others = [m for m in copies if not start <= m.start <= m.end <= end]
         if places:
             paired = (expected, expected_end) in {(m.start, m.end) for m in places}
             same = _method(quote, self.new[expected:expected_end]) != "widened"
@@ -202,13 +202,9 @@ class Reanchorer:
                     "the same words, written differently",
                     method="diff",
                 )
-            # Other copies, overlapping ones included ("rights rights" twice in a row); not
-            # the span itself, found tolerantly without its outer spaces.
-            others = [m for m in copies if not start <= m.start <= m.end <= end]
             found = self._choose(start, end, places, others, here, claims)
             if found is not None:
                 return found
-        others = [m for m in copies if not start <= m.start <= m.end <= end]
         return self._fuzzy(start, end, here, edges, claims.places, others)
 
     def _choose(  # noqa: PLR0917 (one call site, every argument named by its role)
@@ -311,8 +307,9 @@ class Reanchorer:
             return True
         return Levenshtein.distance(quote, found) <= _allowed(quote, candidate)
 
-    def _candidate(self, start: int, end: int, place: Match) -> Candidate:
-        """How far the old text around `start:end` and the new text around `place` agree."""
+    def _candidate(self, start: int, end: int, place: Match, reach: int = REACH) -> Candidate:
+        """How far (up to `reach`) the old text around `start:end` and the new text around
+        `place` agree."""
         old, new = self.old, self.new
 
         def before(n: int) -> bool:
@@ -321,13 +318,13 @@ class Reanchorer:
         def after(n: int) -> bool:
             return old[end : end + n] == new[place.end : place.end + n]
 
-        agree_before = _longest(before, min(REACH, start, place.start))
-        agree_after = _longest(after, min(REACH, len(old) - end, len(new) - place.end))
+        agree_before = _longest(before, min(reach, start, place.start))
+        agree_after = _longest(after, min(reach, len(old) - end, len(new) - place.end))
         # Where both texts begin (or end) at the same distance, they agree all the way.
         if agree_before == start == place.start:
-            agree_before = REACH
+            agree_before = reach
         if agree_after == len(old) - end == len(new) - place.end:
-            agree_after = REACH
+            agree_after = reach
         return Candidate(place.start, place.end, agree_before, agree_after)
 
     def _fuzzy(  # noqa: PLR0917 (one call site, every argument named by its role)
@@ -498,7 +495,6 @@ class Reanchorer:
             for e in sorted(near_ends)
             if 0 < e <= len(text) and edges.fits_end(self.new, e) and "\0" not in text[e - 1 : e]
         ]
-        before, after = self.old[max(0, start - CONTEXT) : start], self.old[end : end + CONTEXT]
         words = _WORD.findall(quote) or [quote]
         old_before = _WORD.findall(self.old[max(0, start - CONTEXT) : start]) or [""]
         old_after = _WORD.findall(self.old[end : end + CONTEXT]) or [""]
@@ -509,17 +505,8 @@ class Reanchorer:
                 if e <= s or "\0" in text[s:e] or _drops_edge_word(text, s, e, edge_words):
                     continue
                 edits = Levenshtein.distance(quote, text[s:e])
-                context = (
-                    CONTEXT
-                    if start == s == 0  # both texts begin here
-                    else _common_suffix(before, text[max(0, s - CONTEXT) : s])
-                )
-                context += (
-                    CONTEXT
-                    if end == len(self.old) and e == len(text)  # both texts end here
-                    else _common_prefix(after, text[e : e + CONTEXT])
-                )
-                cost = EDIT_WEIGHT * edits - context
+                around = self._candidate(start, end, Match(s, e, exact=False), reach=CONTEXT)
+                cost = EDIT_WEIGHT * edits - around.context
                 key = (cost, edits, abs(s - found) + abs(e - guessed_end), s, e)
                 if best is None or key < best:
                     best = key
@@ -611,16 +598,6 @@ def _widened(text: str, match: Match, edges: Edges) -> Match | None:
     if (start, end) == (match.start, match.end) or not edges.fit(text, start, end):
         return None
     return Match(start, end, exact=False)
-
-
-def _common_prefix(a: str, b: str) -> int:
-    return next(
-        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
-    )
-
-
-def _common_suffix(a: str, b: str) -> int:
-    return _common_prefix(a[::-1], b[::-1])
 
 
 def _overlap_candidates(a: Candidate, b: Candidate) -> bool:
