@@ -117,17 +117,13 @@ class Draft:
         """Inserted letters at a word's edge belong to the word; a replaced first or last word
         is the span's first or last word: the span keeps the kind of edges it had."""
         text, origin = self.text, self.origin
-
-        def cut(index: int) -> bool:
-            return 0 < index < len(text) and text[index - 1].isalnum() and text[index].isalnum()
-
-        if not cut_old(old, start) and (
-            cut(first) or (text[first].isspace() and not old[start].isspace())
+        if not _cuts_word(old, start) and (
+            _cuts_word(text, first) or (text[first].isspace() and not old[start].isspace())
         ):
             while first > 0 and origin[first - 1] is None:
                 first -= 1
-        if not cut_old(old, end) and (
-            cut(last) or (text[last - 1].isspace() and not old[end - 1].isspace())
+        if not _cuts_word(old, end) and (
+            _cuts_word(text, last) or (text[last - 1].isspace() and not old[end - 1].isspace())
         ):
             while last < len(text) and origin[last] is None:
                 last += 1
@@ -139,7 +135,7 @@ def _edits(a: str, b: str) -> int:
     return int(Levenshtein.distance(a, b))
 
 
-def cut_old(text: str, index: int) -> bool:
+def _cuts_word(text: str, index: int) -> bool:
     return 0 < index < len(text) and text[index - 1].isalnum() and text[index].isalnum()
 
 

@@ -69,6 +69,20 @@ def add_claim(repo: Path, claim_id: str, source: str, start: int, end: int, *, q
     return path
 
 
+ABOLISHED = "The death penalty has been abolished."
+
+
+def add_abolished_claim(repo: Path, claim_id: str, **fields: object) -> Path:
+    """A valid claim quoting EMOJI_TEXT's death-penalty sentence, with `fields` set on it."""
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    start = EMOJI_TEXT.index(ABOLISHED)
+    path = add_claim(repo, claim_id, "emoji-2024", start, start + len(ABOLISHED), quote=ABOLISHED)
+    if fields:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        write_yaml(path, {**data, **fields})
+    return path
+
+
 def test_the_shipped_repository_is_valid() -> None:
     result = validate(Layout(Path(__file__).resolve().parents[1]), TODAY)
     assert found(result) == []
@@ -197,18 +211,12 @@ def test_a_span_may_end_at_the_last_character_and_not_one_past_it(repo: Path, pa
 def test_a_review_is_too_early_only_if_its_last_day_is_before_the_claims_first(
     repo: Path, claim_date: str, reviewed: str, too_early: bool
 ) -> None:
-    add_source(repo, "emoji-2024", EMOJI_TEXT)
-    quote = "The death penalty has been abolished."
-    start = EMOJI_TEXT.index(quote)
-    path = add_claim(repo, "dated", "emoji-2024", start, start + len(quote), quote=quote)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["claim_date"] = claim_date
-    data["review"] = {
+    review = {
         "verdict": "not-enough-evidence",
         "rationale": "No other source.",
         "reviewed": reviewed,
     }
-    write_yaml(path, data)
+    add_abolished_claim(repo, "dated", claim_date=claim_date, review=review)
     codes = {code for _, code, _ in found(validate(Layout(repo), TODAY))}
     assert ("D002" in codes) == too_early
 
@@ -291,17 +299,12 @@ def test_a_source_published_or_revised_in_the_future_is_pointed_at(repo: Path) -
 
 
 def test_a_review_before_its_claim_says_which_dates_to_check(repo: Path) -> None:
-    add_source(repo, "emoji-2024", EMOJI_TEXT)
-    quote = "The death penalty has been abolished."
-    start = EMOJI_TEXT.index(quote)
-    path = add_claim(repo, "early", "emoji-2024", start, start + len(quote), quote=quote)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["review"] = {
+    review = {
         "verdict": "not-enough-evidence",
         "rationale": "No other source.",
         "reviewed": "2023-12",
     }
-    write_yaml(path, data)
+    add_abolished_claim(repo, "early", review=review)
     [problem] = [p for p in validate(Layout(repo), TODAY).problems if p.code == "D002"]
     assert problem.message == (
         "reviewed 2023-12 is before the claim was made (2024-01-02); check both dates"
@@ -309,17 +312,12 @@ def test_a_review_before_its_claim_says_which_dates_to_check(repo: Path) -> None
 
 
 def test_a_related_link_names_the_claim_meant_or_says_to_check_the_id(repo: Path) -> None:
-    add_source(repo, "emoji-2024", EMOJI_TEXT)
-    quote = "The death penalty has been abolished."
-    start = EMOJI_TEXT.index(quote)
-    path = add_claim(repo, "linked", "emoji-2024", start, start + len(quote), quote=quote)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["related"] = [
+    related = [
         {"claim": "linked", "relation": "repeats"},
         {"claim": "death-penalty-removed-202", "relation": "repeats"},
         {"claim": "zzzz", "relation": "repeats"},
     ]
-    write_yaml(path, data)
+    path = add_abolished_claim(repo, "linked", related=related)
     problems = [p for p in validate(Layout(repo), TODAY).problems if p.file.endswith("linked.yaml")]
     lines = path.read_text(encoding="utf-8").splitlines()
     claim_lines = [i + 1 for i, line in enumerate(lines) if line.startswith("- claim:")]

@@ -129,6 +129,18 @@ def _revise(
     return revised
 
 
+def _add_claim_quoting_cyrillic(repo: Path, claims: Run) -> None:
+    """A claim whose quote holds the source's Cyrillic look-alike letter (\u0421laus)."""
+    written = claims(
+        "new", "--root", repo, "--source", "elkz-2023-03-11", "--quote",
+        "Director of the Coordination Programs Department Claus Neukirch", "--id",
+        "neukirch-at-the-talks-2023", "--folder", "2023", "--claim",
+        "Claus Neukirch took part in the talks.", "--claimant", "El.kz", "--kind",
+        "organization", "--date", "2023-03-11", "--topic", "international-cooperation",
+    )  # fmt: skip
+    assert written.returncode == 0, written.stderr
+
+
 def _report(result: Ran) -> list[dict[str, Any]]:
     report: list[dict[str, Any]] = json.loads(result.stdout)
     return report
@@ -137,14 +149,7 @@ def _report(result: Ran) -> list[dict[str, Any]]:
 def test_a_corrected_look_alike_letter_changes_only_the_quote_that_holds_it(
     repo: Path, tmp_path: Path, claims: Run
 ) -> None:
-    written = claims(
-        "new", "--root", repo, "--source", "elkz-2023-03-11", "--quote",
-        "Director of the Coordination Programs Department Claus Neukirch", "--id",
-        "neukirch-at-the-talks-2023", "--folder", "2023", "--claim",
-        "Claus Neukirch took part in the talks.", "--claimant", "El.kz", "--kind",
-        "organization", "--date", "2023-03-11", "--topic", "international-cooperation",
-    )  # fmt: skip
-    assert written.returncode == 0, written.stderr  # a span holding the Cyrillic letter
+    _add_claim_quoting_cyrillic(repo, claims)
     revised = _revise(repo, tmp_path, "elkz-2023-03-11", "\u0421laus", "Claus")
     result = claims("reanchor", "--root", repo, "elkz-2023-03-11", revised, "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -301,14 +306,7 @@ def test_a_plan_with_a_record_it_cannot_rewrite_writes_nothing(repo: Path) -> No
 def test_the_report_says_how_each_span_was_placed(repo: Path, tmp_path: Path, claims: Run) -> None:
     """`--explain` and the JSON's `how`: by the diff, or by the quote with the share edited
     and the context agreeing on each side, so a curator can audit a plan before applying it."""
-    written = claims(
-        "new", "--root", repo, "--source", "elkz-2023-03-11", "--quote",
-        "Director of the Coordination Programs Department Claus Neukirch", "--id",
-        "neukirch-at-the-talks-2023", "--folder", "2023", "--claim",
-        "Claus Neukirch took part in the talks.", "--claimant", "El.kz", "--kind",
-        "organization", "--date", "2023-03-11", "--topic", "international-cooperation",
-    )  # fmt: skip
-    assert written.returncode == 0, written.stderr  # a quote holding a Cyrillic letter
+    _add_claim_quoting_cyrillic(repo, claims)
     text = _source(repo, "elkz-2023-03-11").read_bytes().decode("utf-8")
     revised = tmp_path / "revised.txt"
     revised.write_bytes(
