@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from builder.checks import _check_span
 from builder.layout import Layout
 from builder.model import Repository, Span
+from builder.problems import Problem
+from builder.selection import Selection
 from builder.validation import validate
 from tests.conftest import CASES, PROJECT, found
 
@@ -405,3 +407,90 @@ def test_a_quote_that_differs_is_shown_and_its_real_places_named(repo: Path) -> 
         f"; the source has 'line one\\nline two' at {line}-{line + 17}: set start: {line}, "
         f"end: {line + 17} and copy the quote from the source"
     )
+
+
+def _from_column(repo: Path, problem: Problem) -> str:
+    """The problem's line from its column on: the value the curator has to change."""
+    line = (repo / problem.file).read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    return line[problem.column - 1 :]
+
+
+def test_record_problems_point_at_the_value_to_change(repo: Path) -> None:
+    """R001, R002, R003 and R005 put the cursor on the id, the span's source or the related
+    claim itself, not on the mapping that holds it."""
+    add_abolished_claim(repo, "linked", related=[{"claim": "zzzz", "relation": "repeats"}])
+    add_abolished_claim(repo, "renamed", id="linked")
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    add_claim(repo, "elsewhere", "emoji-202", 0, 9, quote="Statement")
+    positions = {
+        (p.file.rsplit("/", 1)[-1], p.code, _from_column(repo, p))
+        for p in validate(Layout(repo), TODAY).problems
+    }
+    assert positions == {
+        ("linked.yaml", "R002", "linked"),
+        ("linked.yaml", "R005", "zzzz"),
+        ("renamed.yaml", "R001", "linked"),
+        ("renamed.yaml", "R002", "linked"),
+        ("elsewhere.yaml", "R003", "emoji-202"),
+    }
+
+
+def test_a_revision_dated_ahead_points_at_its_date(repo: Path) -> None:
+    add_source(repo, "future-2024", EMOJI_TEXT)
+    metadata = repo / "claims" / "sources" / "future-2024.yaml"
+    data = yaml.safe_load(metadata.read_text(encoding="utf-8"))
+    data["revisions"] = [{"reason": "dated ahead", "date": "2027", "sha256": "1" * 64}]
+    write_yaml(metadata, data)
+    [problem] = [p for p in validate(Layout(repo), TODAY).problems if p.code == "D001"]
+    assert _from_column(repo, problem) == "'2027'"
+
+
+def test_an_unknown_topic_names_the_one_meant_or_where_topics_are_listed(repo: Path) -> None:
+    add_abolished_claim(repo, "topical", topics=["death-penalty", "death-penalti", "zzzz"])
+    problems = [p for p in validate(Layout(repo), TODAY).problems if p.code == "R004"]
+    assert [(_from_column(repo, p), p.message) for p in problems] == [
+        (
+            "death-penalti",
+            "topic 'death-penalti' is not in claims/topics.yaml; did you mean 'death-penalty'?",
+        ),
+        (
+            "zzzz",
+            "topic 'zzzz' is not in claims/topics.yaml; "
+            "add it to claims/topics.yaml or pick one listed there",
+        ),
+    ]
+
+
+def test_a_changed_source_text_says_to_reanchor_or_restore(repo: Path) -> None:
+    add_source(repo, "emoji-2024", EMOJI_TEXT)
+    text = repo / "claims" / "sources" / "emoji-2024.txt"
+    text.write_text(EMOJI_TEXT.replace("abolished", "abolishd"), encoding="utf-8")
+    actual = hashlib.sha256(text.read_bytes()).hexdigest()
+    [problem] = [p for p in validate(Layout(repo), TODAY).problems if p.code == "A003"]
+    assert (problem.file, _from_column(repo, problem)) == (
+        "claims/sources/emoji-2024.yaml",
+        hashlib.sha256(EMOJI_TEXT.encode("utf-8")).hexdigest(),
+    )
+    assert problem.message == (
+        f"sources/emoji-2024.txt has sha256 {actual}, not the one recorded here; if the text "
+        "was meant to change, run `claims reanchor`, otherwise restore the text"
+    )
+
+
+def test_checking_one_record_still_finds_its_id_taken_by_files_not_read(repo: Path) -> None:
+    """`claims check FILE` reads only FILE's record; files named after the same id are known
+    by their names, and every one is named."""
+    add_abolished_claim(repo, "twice")
+    copy = add_abolished_claim(repo, "copy", id="twice")
+    nested = repo / "claims" / "records" / "2024" / "twice.yaml"
+    nested.parent.mkdir()
+    shutil.copy(repo / "claims" / "records" / "twice.yaml", nested)
+    only = Selection(files=frozenset({copy.relative_to(repo).as_posix()}))
+    problems = validate(Layout(repo), TODAY, only=only).problems
+    assert [(p.file, p.message) for p in problems if p.code == "R002"] == [
+        (
+            "claims/records/copy.yaml",
+            "claim id 'twice' is also used by claims/records/2024/twice.yaml, "
+            "claims/records/twice.yaml; give one of them a new id",
+        )
+    ]
