@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import attrs
+import pytest
+from pytest_regressions.file_regression import FileRegressionFixture
+
+from builder import diff
+from builder.diff import Change, Changes, Diff, FieldChange
+from builder.snapshot import Snapshot
 from tests.conftest import (
     RECORDS_2024,
     Run,
@@ -192,3 +200,189 @@ def test_a_revision_written_before_a_field_became_required_shows_the_field_added
         '    license: null -> "CC-BY-4.0"',
         "0 added, 0 removed, 0 changed, 1 source changed (a patch release)",
     ]
+
+
+def _span(source: str, start: int, quote: str, **more: Any) -> dict[str, Any]:
+    return {
+        **{"source": source, "start": start, "end": start + len(quote), "quote": quote},
+        **{"prefix": "before ", "suffix": " after", "language": "en", "translation": None},
+        **more,
+    }
+
+
+def _claim(text: str, split: str = "train", **more: Any) -> dict[str, Any]:
+    return {"claim": text, "split": split, "labelled_split": None, "verdict": None, **more}
+
+
+LONG = "A description long enough to be cut short in a one-line note, " * 3
+OLD = Snapshot(
+    claims={
+        "kept": _claim(
+            "Kept.",
+            labelled_split="train",
+            verdict="refuted",
+            rationale="Old reason.",
+            appearances=[_span("src-a", 10, "kept words")],
+            evidence=[_span("src-b", 0, "old evidence", stance="refutes")],
+        ),
+        "gone": _claim("Gone | with a bar.", "test"),
+        "moving": _claim("Moving.", appearances=[_span("src-a", 40, "moving words")]),
+        "reviewed-now": _claim("Reviewed now."),
+        "unlabelled": _claim("Unlabelled.", labelled_split="validation", verdict="supported"),
+    },
+    sources={
+        "src-a": {"title": "A", "publisher": "P", "rights": "CC0", "sha256": "aa"},
+        "src-b": {"title": "B", "publisher": "P", "rights": "CC0", "sha256": "bb"},
+        "src-gone": {"title": "Gone source", "publisher": None, "rights": "CC0", "sha256": "cc"},
+    },
+    metadata={"version": "1.0.0", "license": "CC-BY-4.0", "splits": {"train": 8}},
+)
+NEW = Snapshot(
+    claims={
+        "kept": _claim(
+            "Kept.",
+            labelled_split="train",
+            verdict="supported",
+            rationale="Nouă rațiune, *bold*.",
+            appearances=[_span("src-a", 12, "kept words")],
+            evidence=[_span("src-b", 5, "new_evidence", stance="supports")],
+        ),
+        "moving": _claim("Moving.", "test", appearances=[_span("src-a", 40, "moving words")]),
+        "reviewed-now": _claim("Reviewed now.", labelled_split="validation", verdict="supported"),
+        "unlabelled": _claim("Unlabelled.", verdict="supported"),
+        "added": _claim(
+            "Added.",
+            appearances=[_span("src-new", 0, "nu există", language="ro", translation="none")],
+        ),
+    },
+    sources={
+        "src-a": {"title": "A", "publisher": "P", "rights": "CC0", "sha256": "a2"},
+        "src-b": {"title": "B, retitled", "publisher": "P", "rights": "CC0", "sha256": "bb"},
+        "src-new": {"title": "New source", "publisher": "Q", "rights": "CC BY 4.0", "sha256": "d"},
+    },
+    metadata={
+        "version": "1.1.0",
+        "license": "CC-BY-SA-4.0",
+        "splits": {"train": 9},
+        "description": LONG,
+    },
+)
+
+
+def test_every_kind_of_change_is_rendered_for_the_terminal_a_review_and_the_changelog(
+    file_regression: FileRegressionFixture,
+) -> None:
+    """One diff with claims and sources added, removed and changed, splits entered, left and
+    moved, verdicts given and changed, a revised source text, and the dataset's metadata."""
+    result = diff.diff(OLD, NEW)
+    file_regression.check(diff.as_text(result), basename="every-change", extension=".txt")
+    file_regression.check(
+        diff.as_markdown(result, OLD, NEW), basename="every-change", extension=".md"
+    )
+    file_regression.check(
+        diff.changelog_body(result, NEW), basename="every-change-changelog", extension=".md"
+    )
+
+
+def test_the_json_report_holds_every_change_and_the_release_it_calls_for() -> None:
+    text = diff.as_json(diff.diff(OLD, NEW))
+    report = json.loads(text)
+    assert text == json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    assert [report["added"], report["removed"], report["bump"]] == [["added"], ["gone"], "major"]
+    assert [(c["id"], [f["field"] for f in c["fields"]]) for c in report["changed"]] == [
+        ("kept", ["verdict", "rationale", "appearances", "evidence"]),
+        ("moving", ["split"]),
+        ("reviewed-now", ["labelled_split", "verdict"]),
+        ("unlabelled", ["labelled_split"]),
+    ]
+    assert report["changed"][0]["fields"][1] == {
+        "field": "rationale",
+        "old": "Old reason.",
+        "new": "Nouă rațiune, *bold*.",
+    }
+    assert report["sources"] == {
+        "added": ["src-new"],
+        "removed": ["src-gone"],
+        "changed": [
+            {"id": "src-a", "fields": [{"field": "sha256", "old": "aa", "new": "a2"}]},
+            {"id": "src-b", "fields": [{"field": "title", "old": "B", "new": "B, retitled"}]},
+        ],
+    }
+    assert report["metadata"] == [
+        {"field": "license", "old": "CC-BY-4.0", "new": "CC-BY-SA-4.0"},
+        {"field": "splits", "old": {"train": 8}, "new": {"train": 9}},
+        {"field": "description", "old": None, "new": LONG},
+    ]
+
+
+def test_metadata_is_compared_only_when_both_sides_have_it_and_never_its_version() -> None:
+    built = attrs.evolve(OLD, metadata=None)
+    assert diff.diff(built, NEW).metadata == ()
+    assert diff.diff(NEW, built).metadata == ()
+    released = attrs.evolve(OLD, metadata={**(NEW.metadata or {}), "version": "2.0.0"})
+    assert diff.diff(released, NEW).metadata == ()
+
+
+def _changed(*fields: tuple[str, Any, Any]) -> Changes:
+    return Changes(changed=(Change("c", tuple(FieldChange(*f) for f in fields)),))
+
+
+@pytest.mark.parametrize(
+    ("result", "bump"),
+    [
+        (Diff(), None),
+        (Diff(claims=Changes(removed=("c",))), "major"),
+        (Diff(sources=Changes(removed=("s",))), "major"),
+        (Diff(claims=_changed(("split", "train", "test"))), "major"),
+        (Diff(claims=_changed(("labelled_split", "train", "test"))), "major"),
+        (Diff(claims=Changes(added=("c",))), "minor"),
+        (Diff(sources=Changes(added=("s",))), "minor"),
+        (Diff(claims=_changed(("verdict", None, "supported"))), "minor"),
+        (Diff(claims=_changed(("labelled_split", None, "test"))), "patch"),
+        (Diff(claims=_changed(("labelled_split", "test", None))), "patch"),
+        (Diff(claims=_changed(("claim", "Old.", "New."))), "patch"),
+        (Diff(sources=_changed(("title", "Old", "New"))), "patch"),
+        (Diff(metadata=(FieldChange("license", "a", "b"),)), "patch"),
+    ],
+)
+def test_the_release_a_change_calls_for(result: Diff, bump: str | None) -> None:
+    """Removing rows or moving a claim between splits breaks users (major); new rows and new
+    verdicts are news (minor); a claim entering or leaving the labelled configuration, and
+    every correction, is a patch."""
+    assert result.bump() == bump
+
+
+@pytest.mark.parametrize(
+    ("bump", "version"), [("major", "2.0.0"), ("minor", "1.10.0"), ("patch", "1.9.10")]
+)
+def test_a_bump_resets_the_parts_after_it(bump: str, version: str) -> None:
+    assert diff.bumped("1.9.9", bump) == version
+
+
+def test_past_ten_quotes_or_evidence_spans_the_rest_are_folded() -> None:
+    spans = [_span("src-a", 10 * i, f"quote {i}") for i in range(12)]
+    evidence = [_span("src-b", 10 * i, f"evidence {i}", stance="supports") for i in range(11)]
+    new = Snapshot(claims={"many": _claim("Many.", appearances=spans, evidence=evidence)})
+    markdown = diff.as_markdown(diff.diff(Snapshot(claims={}), new), Snapshot(claims={}), new)
+    quotes = markdown.split("#### Quotes in their context\n\n", 1)[1].split("\n\n####")[0]
+    shown, folded = quotes.split("\n\n<details><summary>2 more</summary>\n\n")
+    assert shown.count("\n") == 9 and "**quote 9**" in shown
+    assert folded == (
+        "- `many` in `src-a` at 100-108: …before **quote 10** after…\n"
+        "- `many` in `src-a` at 110-118: …before **quote 11** after…\n\n</details>"
+    )
+    evidence_part = markdown.split("#### Evidence added or removed\n\n", 1)[1]
+    assert evidence_part.endswith(
+        "<details><summary>1 more</summary>\n\n"
+        "- added to `many`: supports, `src-b` at 100-111: …before **evidence 10** after…\n\n"
+        "</details>\n"
+    )
+
+
+def test_a_review_without_the_snapshots_lists_changes_only() -> None:
+    markdown = diff.as_markdown(diff.diff(OLD, NEW))
+    assert "#### Quotes" not in markdown and "#### Evidence" not in markdown
+    assert '| changed | `src-a` | sha256 "aa" → "a2" |' in markdown
+    assert "| added | `added` |  |" in markdown
+    empty = diff.as_markdown(diff.diff(OLD, OLD), OLD, OLD)
+    assert empty == "### Dataset changes: 0 added, 0 removed, 0 changed\n\nNo claim changed.\n"
