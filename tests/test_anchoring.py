@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from builder.anchoring import (
     Match,
+    Near,
     OffsetTable,
+    closest,
     differences,
+    exact_matches,
     inside_word,
     locate,
+    not_exact,
     splits_character,
 )
 from tests.conftest import PROJECT
@@ -97,3 +102,100 @@ def test_utf8_and_utf16_offsets_agree_with_the_encoders(text: str) -> None:
     for index in range(len(text) + 1):
         assert offsets.utf8(index) == len(text[:index].encode("utf-8"))
         assert offsets.utf16(index) == len(text[:index].encode("utf-16-le")) // 2
+
+
+def test_overlapping_occurrences_are_all_found() -> None:
+    assert [m.start for m in exact_matches("aaaa", "aa")] == [0, 1, 2]
+    assert locate("the  state and the\u00a0state", "the state") == [
+        Match(0, 10, exact=False),
+        Match(15, 24, exact=False),
+    ]
+
+
+def test_what_differs_is_every_character_named_once_in_order() -> None:
+    assert differences("«\u0421udo\ue000»»", '"Cudo"') == (
+        "'«' U+00AB LEFT-POINTING DOUBLE ANGLE QUOTATION MARK; "
+        "'\u0421' U+0421 CYRILLIC CAPITAL LETTER ES; '\\ue000' U+E000 unnamed; "
+        "'»' U+00BB RIGHT-POINTING DOUBLE ANGLE QUOTATION MARK"
+    )
+
+
+def test_a_match_not_exact_shows_the_source_and_names_only_what_is_worth_naming() -> None:
+    assert not_exact("a  b", Match(0, 4, exact=False), "a b") == "the source reads 'a  b'"
+    assert not_exact("«x»", Match(0, 3, exact=False), '"x"') == (
+        "the source reads '«x»' (has '«' U+00AB LEFT-POINTING DOUBLE ANGLE QUOTATION MARK; "
+        "'»' U+00BB RIGHT-POINTING DOUBLE ANGLE QUOTATION MARK)"
+    )
+
+
+def test_byte_and_utf16_offsets_past_the_first_checkpoint_and_outside_the_text() -> None:
+    text = "\u00e9" + "a" * 300 + "\U0001f44d"
+    offsets = OffsetTable(text)
+    assert (offsets.utf8(300), offsets.utf16(302)) == (301, 303)
+    assert all(type(offsets.utf16(i)) is int for i in (0, 255, 256, 302))
+    with pytest.raises(IndexError, match="offset 303 is outside a text of 302"):
+        offsets.utf8(303)
+    with pytest.raises(IndexError, match="offset -1 is outside"):
+        offsets.utf16(-1)
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "cuts"),
+    [
+        ("ab", 1, True),  # the first place inside a text
+        ("\u0301a", 1, False),  # a mark with no letter before it, at the text's start
+        ("e\u0301x", 2, True),  # after an accented letter at the text's start
+        ("a e\u0301x", 4, True),
+        (" \u0301x", 2, False),  # a mark on a space is no letter
+    ],
+)
+def test_a_boundary_after_an_accent_cuts_a_word_only_if_a_letter_carries_it(
+    text: str, index: int, cuts: bool
+) -> None:
+    assert inside_word(text, index) is cuts
+
+
+SENTENCES = "The death penalty has been abolished. Torture is prohibited by the Constitution."
+
+
+def test_the_closest_passage_may_have_one_word_fewer_or_more_than_typed() -> None:
+    [fewer] = closest(SENTENCES, "the death penalty was has been abolished")
+    assert (fewer.start, fewer.end) == (0, 37)
+    assert fewer.differences == "-'the' +'The'; -'was'; -'abolished' +'abolished.'"
+    [one] = closest(SENTENCES, "abolishd")
+    assert (one.start, one.end) == (27, 37)
+    [last] = closest(SENTENCES, "prohibited by the Constitutio")
+    assert (last.start, last.end, last.differences) == (
+        49,
+        80,
+        "-'Constitutio' +'Constitution.'",
+    )
+    [stricter] = closest(SENTENCES, "has been abolishd", floor=0.9)
+    assert (stricter.start, stricter.end) == (18, 37)
+
+
+def test_at_most_three_passages_none_overlapping_best_first() -> None:
+    text = "abolishd, then abolishes, then abolishe, then abolishen."
+    assert [(n.start, n.end) for n in closest(text, "abolished")] == [(0, 9), (31, 40), (15, 25)]
+    assert len(closest(text, "abolished", limit=4)) == 4
+    repeated = "the death penalty abolishd and the death penalty abolishes"
+    assert [(n.start, n.end) for n in closest(repeated, "death penalty abolished")] == [
+        (4, 26),
+        (35, 58),
+    ]
+
+
+def test_a_passage_exactly_at_the_floor_is_shown() -> None:
+    assert closest("abcdefg", "abc") == [Near(0, 7, 0.6, "-'abc' +'abcdefg'")]
+
+
+def test_a_long_quote_with_a_typo_is_found_whole() -> None:
+    """difflib's autojunk would treat the commonest letters of a quote of 200 characters or
+    more as noise and find nothing alike."""
+    quote = (
+        "The European Parliament delegation met officials in Astana and discussed the human "
+        "rights situation, the abolition of the death penalty, the treatment of prisoners and "
+        "the freedom of assembly in Kazakhstan today."
+    )
+    [near] = closest(f"Before. {quote} After.", quote.replace("prisoners", "prisonres"))
+    assert (near.start, near.end, near.differences) == (8, 220, "-'prisonres' +'prisoners'")
