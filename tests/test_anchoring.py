@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import regex
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from builder.anchoring import (
     closest,
     differences,
     exact_matches,
+    grapheme_boundary,
     inside_word,
     locate,
     not_exact,
@@ -106,10 +108,50 @@ def test_utf8_and_utf16_offsets_agree_with_the_encoders(text: str) -> None:
 
 def test_overlapping_occurrences_are_all_found() -> None:
     assert [m.start for m in exact_matches("aaaa", "aa")] == [0, 1, 2]
-    assert locate("the  state and the\u00a0state", "the state") == [
+    assert locate("\u0430\u0430\u0430", "aa") == [Match(0, 2, False), Match(1, 3, False)]
+    assert locate("the  state, the\u00a0state, the\tstate", "the state") == [
         Match(0, 10, exact=False),
-        Match(15, 24, exact=False),
+        Match(12, 21, exact=False),
+        Match(23, 32, exact=False),
     ]
+
+
+def test_a_ligature_is_matched_whole_or_not_at_all() -> None:
+    """ﬁ folds to two letters; a match must take both, even at a text's first or last code
+    point."""
+    assert locate("\ufb01", "fi") == [Match(0, 1, exact=False)]
+    assert locate("\ufb01x", "ix") == []
+    assert locate("a\ufb01x", "ix") == []
+    assert locate("a\ufb01x", "af") == []
+
+
+# Characters whose clusters are more than one code point: a letter and its accents, an emoji
+# with a skin tone or joined by ZWJ, flags (pairs of regional indicators), Hangul jamo, CR LF.
+CLUSTERED = (
+    "ae\u0301\u0308\r\n \U0001f468\u200d\U0001f469\U0001f3fd\U0001f1f0\U0001f1ff\u1100\u1161\u11a8"
+)
+
+
+@given(st.text(alphabet=CLUSTERED, max_size=150))
+def test_boundaries_are_exactly_those_of_unicode_grapheme_clusters(text: str) -> None:
+    ends = {0} | {cluster.end() for cluster in regex.finditer(r"\X", text)}
+    assert [i for i in range(len(text) + 1) if grapheme_boundary(text, i)] == sorted(ends)
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "boundary"),
+    [
+        ("\u00e9a", 0, True),  # the first code point, not ASCII
+        ("e\u0301", 1, False),  # between the first letter and its accent
+        ("a\r\n", 2, False),
+        ("a\n\r", 2, True),
+        ("a\rb", 2, True),
+        ("\U0001f468\u200d\U0001f469", 2, False),  # after a zero-width joiner
+        ("x\U0001f468\u200d\U0001f469", 3, False),
+    ],
+)
+def test_a_boundary_never_cuts_a_cluster(text: str, index: int, boundary: bool) -> None:
+    assert grapheme_boundary(text, index) is boundary
 
 
 def test_what_differs_is_every_character_named_once_in_order() -> None:
@@ -172,6 +214,8 @@ def test_the_closest_passage_may_have_one_word_fewer_or_more_than_typed() -> Non
     )
     [stricter] = closest(SENTENCES, "has been abolishd", floor=0.9)
     assert (stricter.start, stricter.end) == (18, 37)
+    [words] = closest("The penalty has been abolished.", "The penalty was fully abolished")
+    assert words.differences == "-'was fully abolished' +'has been abolished.'"
 
 
 def test_at_most_three_passages_none_overlapping_best_first() -> None:

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from builder import loader, rapidyaml
+from builder import loader, positions, rapidyaml
 from builder.loader import (
     Document,
     ParseFailure,
@@ -380,3 +380,69 @@ def test_positions_read_again_are_those_of_the_careful_reading(path: Path) -> No
     careful = _careful(text)
     if isinstance(careful, loader.Document):
         assert loader.places(text, careful.data) == careful._located()
+
+
+# Where problems are placed ---------------------------------------------------------------------
+
+
+def test_a_problem_is_at_the_value_or_at_its_key_and_a_list_item_at_itself() -> None:
+    document = parsed("id: x\ntopics:\n  - a\n  - b\n")
+    at = {
+        key: (p.line, p.column)
+        for key, p in (
+            ("value", document.problem(("id",), "R001", "m")),
+            ("key", document.problem(("id",), "R001", "m", key=True)),
+            ("item", document.problem(("topics", 1), "R004", "m", key=True)),
+            ("missing", document.problem(("topics", 5), "R004", "m", key=True)),
+        )
+    }
+    assert at == {"value": (1, 5), "key": (1, 1), "item": (4, 5), "missing": (3, 3)}
+
+
+def test_a_deferred_problem_waits_at_0_0_without_reading_its_file_again() -> None:
+    """Placing problems is deferred while the checks run (see `builder.positions`)."""
+    document = parsed("id: x\nclaim: y\n")
+    with positions.deferred() as pending:
+        problem = document.problem(("claim",), "R001", "m")
+    assert (problem.line, problem.column) == (0, 0)
+    assert pending == [(problem, document, ("claim",), False)]
+    assert not document._places  # nothing was read for positions
+    [placed] = positions.placed([problem], pending, jobs=1)
+    assert (placed.line, placed.column) == (2, 8)
+
+
+def test_an_empty_key_is_placed_like_any_other() -> None:
+    values, keys = loader.places('"": 1\nb: 2\n', {})
+    assert (values[("",)], keys[("",)], values[("b",)]) == (
+        Position(1, 5),
+        Position(1, 1),
+        Position(2, 4),
+    )
+
+
+def test_a_document_only_rapidyaml_reads_is_placed_at_its_top_level_keys() -> None:
+    """libyaml refuses a flow key whose `:` is on the next line; rapidyaml reads it, and its
+    problems are placed where each top-level key's line starts, the rest at 1:1."""
+    document = parsed('"id": x\nnested: { "foo"\n  :bar }\n')
+    assert document.data == {"id": "x", "nested": {"foo": "bar"}}
+    assert document.position(("nested", "foo")) == Position(2, 1)
+    assert document.key_position(("id",)) == Position(1, 1)
+    indented = parsed('  id: x\n  nested: { "foo"\n    :bar }\n')
+    assert indented.position(("nested", "foo")) == Position(1, 1)
+
+
+def test_what_libyaml_misreads_is_read_as_rapidyaml_reads_it() -> None:
+    """`{?foo: bar}` is the key `?foo` in YAML 1.2; libyaml reads `foo`."""
+    text = "# a comment *\nid: x\nnested: {?foo: bar}\n"
+    document = parsed(text)
+    assert document == Document("record.yaml", {"id": "x", "nested": {"?foo": "bar"}}, text)
+    assert document.text == text
+    assert document.position(("nested", "?foo")) == Position(3, 1)
+    same = parsed('# a comment *\nid: x\ntopics: [a, b]\nnote: "?"\n')
+    assert same.position(("topics", 1)) == Position(3, 13)  # libyaml's own, exact, places
+
+
+def test_bytes_that_are_not_utf8_are_placed_after_a_first_blank_line() -> None:
+    failure = loader.load_bytes(b"\nid: \xff\n", "x.yaml")
+    assert isinstance(failure, ParseFailure)
+    assert [(p.code, p.line, p.column) for p in failure.problems] == [("L001", 2, 5)]
