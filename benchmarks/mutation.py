@@ -65,6 +65,8 @@ def run(module: str, jobs: int, keep: bool) -> dict[str, object]:
                 *("-n", "0", "-p", "no:cacheprovider", "-m", "not slow"),
                 "--hypothesis-profile=ci",
             ],
+            # A mutant that loops forever is a kill; waiting 15 times the tests' time is waste.
+            "timeout_multiplier": 3,
         }
         with (scratch / "pyproject.toml").open("a", encoding="utf-8") as config:
             config.write("\n[tool.mutmut]\n")

@@ -222,10 +222,12 @@ def test_at_most_three_passages_none_overlapping_best_first() -> None:
     text = "abolishd, then abolishes, then abolishe, then abolishen."
     assert [(n.start, n.end) for n in closest(text, "abolished")] == [(0, 9), (31, 40), (15, 25)]
     assert len(closest(text, "abolished", limit=4)) == 4
-    repeated = "the death penalty abolishd and the death penalty abolishes"
+    # Passages around the best one (a word more or fewer) are more alike than the second
+    # place, and are passed over.
+    repeated = "the death penalty abolishd and the death sentences abolished"
     assert [(n.start, n.end) for n in closest(repeated, "death penalty abolished")] == [
         (4, 26),
-        (35, 58),
+        (35, 60),
     ]
 
 
@@ -233,13 +235,22 @@ def test_a_passage_exactly_at_the_floor_is_shown() -> None:
     assert closest("abcdefg", "abc") == [Near(0, 7, 0.6, "-'abc' +'abcdefg'")]
 
 
-def test_a_long_quote_with_a_typo_is_found_whole() -> None:
+def test_a_long_quote_with_typos_is_found_whole_and_as_alike_as_it_is() -> None:
     """difflib's autojunk would treat the commonest letters of a quote of 200 characters or
-    more as noise and find nothing alike."""
+    more as noise, and the passage would look far less alike than it is."""
     quote = (
         "The European Parliament delegation met officials in Astana and discussed the human "
         "rights situation, the abolition of the death penalty, the treatment of prisoners and "
         "the freedom of assembly in Kazakhstan today."
     )
-    [near] = closest(f"Before. {quote} After.", quote.replace("prisoners", "prisonres"))
-    assert (near.start, near.end, near.differences) == (8, 220, "-'prisonres' +'prisoners'")
+    typed = quote
+    for right, wrong in [("Parliament", "Parlament"), ("prisoners", "prisonres")]:
+        typed = typed.replace(right, wrong)
+    typed = typed.replace("officials", "oficials").replace("assembly", "asembly")
+    [near] = closest(f"Before. {quote} After.", typed)
+    assert (near.start, near.end) == (8, 220)
+    assert near.likeness > 0.98
+    assert near.differences == (
+        "-'Parlament' +'Parliament'; -'oficials' +'officials'; -'prisonres' +'prisoners'; "
+        "-'asembly' +'assembly'"
+    )
