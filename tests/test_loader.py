@@ -20,6 +20,7 @@ from builder.loader import (
     parse_text,
     resolve_plain,
 )
+from builder.problems import Problem
 from tests.conftest import CASES, PROJECT
 
 
@@ -144,6 +145,26 @@ def test_missing_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:
     failure = load_file(tmp_path / "absent.yaml", "absent.yaml")
     assert isinstance(failure, ParseFailure)
     assert failure.problems[0].code == "L011"
+    folder = load_file(tmp_path, "claims/records/x.yaml")
+    assert folder == ParseFailure(
+        "claims/records/x.yaml",
+        (Problem("claims/records/x.yaml", 1, 1, "L011", "cannot read the file: Is a directory"),),
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs a file that never ends")
+def test_a_file_that_never_ends_is_refused_after_its_first_mebibyte() -> None:
+    failure = load_file(Path("/dev/zero"), "claims/records/zero.yaml")
+    assert [p.code for p in failure.problems] == ["L002"]  # type: ignore[union-attr]
+
+
+def test_a_loaded_file_keeps_its_path_not_its_text(tmp_path: Path) -> None:
+    """100,000 records need not keep their texts in memory: positions read the file again."""
+    path = tmp_path / "x.yaml"
+    path.write_text("id: x\nclaim: y\n", encoding="utf-8")
+    document = load_file(path, "x.yaml")
+    assert isinstance(document, Document) and document.text == path
+    assert document.position(("claim",)) == Position(2, 8)
 
 
 keys = st.text(
@@ -423,10 +444,10 @@ def test_an_empty_key_is_placed_like_any_other() -> None:
 def test_a_document_only_rapidyaml_reads_is_placed_at_its_top_level_keys() -> None:
     """libyaml refuses a flow key whose `:` is on the next line; rapidyaml reads it, and its
     problems are placed where each top-level key's line starts, the rest at 1:1."""
-    document = parsed('"id": x\nnested: { "foo"\n  :bar }\n')
+    document = parsed('\n"id": x\n\nnested: { "foo"\n  :bar }\n')
     assert document.data == {"id": "x", "nested": {"foo": "bar"}}
-    assert document.position(("nested", "foo")) == Position(2, 1)
-    assert document.key_position(("id",)) == Position(1, 1)
+    assert document.position(("nested", "foo")) == Position(4, 1)
+    assert document.key_position(("id",)) == Position(2, 1)
     indented = parsed('  id: x\n  nested: { "foo"\n    :bar }\n')
     assert indented.position(("nested", "foo")) == Position(1, 1)
 
