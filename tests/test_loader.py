@@ -141,6 +141,15 @@ def test_file_limits(tmp_path: Path) -> None:
     assert [(p.code, p.line, p.column) for p in failure.problems] == [("L001", 2, 7)]
 
 
+def test_a_file_of_exactly_the_largest_size_is_read_and_one_byte_more_is_not() -> None:
+    largest = b"a: " + b"x" * (loader.MAX_FILE_BYTES - 4) + b"\n"
+    assert len(largest) == loader.MAX_FILE_BYTES
+    assert isinstance(loader.load_bytes(largest, "x.yaml"), Document)
+    failure = loader.load_bytes(largest + b"\n", "x.yaml")
+    assert isinstance(failure, ParseFailure)
+    assert [(p.code, p.line, p.column) for p in failure.problems] == [("L002", 1, 1)]
+
+
 def test_missing_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:
     failure = load_file(tmp_path / "absent.yaml", "absent.yaml")
     assert isinstance(failure, ParseFailure)
@@ -459,6 +468,8 @@ def test_what_libyaml_misreads_is_read_as_rapidyaml_reads_it() -> None:
     assert document == Document("record.yaml", {"id": "x", "nested": {"?foo": "bar"}}, text)
     assert document.text == text
     assert document.position(("nested", "?foo")) == Position(3, 1)
+    in_a_list = parsed("# a comment *\nid: x\nlist: [?foo: bar]\n")
+    assert in_a_list.data == {"id": "x", "list": [{"?foo": "bar"}]}
     same = parsed('# a comment *\nid: x\ntopics: [a, b]\nnote: "?"\n')
     assert same.position(("topics", 1)) == Position(3, 13)  # libyaml's own, exact, places
 
