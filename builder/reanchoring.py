@@ -382,15 +382,8 @@ class Reanchorer:
         if not found:
             if not scored:
                 return Reanchored(Outcome.LOST, detail="the quote is no longer in the text")
-            if close:
-                edits, candidate = close[0]
-                why = (
-                    "is far from where the revision puts the span, with too little of its "
-                    "context to be sure it is the same passage"
-                )
-            else:
-                edits, candidate = scored[0]
-                why = f"differs in more than the {_allowed(quote, candidate)} allowed there"
+            edits, candidate = close[0] if close else scored[0]
+            why = self._refused(start, end, edits, candidate, far=bool(close))
             return Reanchored(
                 Outcome.LOST,
                 detail=f"the passage most like the quote, at {candidate}, {edits} characters "
@@ -414,6 +407,20 @@ class Reanchorer:
             edited=round(edits / len(quote), 3),
             candidates=tuple(rivals[:4]),
         )
+
+    def _refused(self, start: int, end: int, edits: int, candidate: Candidate, *, far: bool) -> str:
+        """Why the passage most like the quote is not taken for the span."""
+        allowed = _allowed(self.old[start:end], candidate)
+        if far:
+            return (
+                "is far from where the revision puts the span, with too little of its "
+                "context to be sure it is the same passage"
+            )
+        if edits > allowed:
+            return f"differs in more than the {allowed} allowed there"
+        if self._untouched_elsewhere(start, end, candidate):
+            return "is text the revision left as it was, elsewhere: another passage's words"
+        return "another old copy of the words fits there at least as well"
 
     def _fits_another(self, candidate: Candidate, others: list[Match]) -> bool:
         """Whether another old copy of the words has as much of its context around the

@@ -231,3 +231,65 @@ def test_the_published_accuracy_is_measured_and_nothing_is_placed_wrong() -> Non
     assert f"<!-- reanchor-accuracy -->\n{measured}<!-- /reanchor-accuracy -->" in readme
     ours = next(line for line in measured.splitlines() if line.startswith("| claims reanchor"))
     assert ours.endswith("| 0 |"), ours  # placed wrong: none
+
+
+SAID_TWICE = f"First the minister said that {QUOTE} by law. Later the court noted that {QUOTE}."
+
+
+@pytest.mark.parametrize("copy", [0, 1])
+def test_an_edited_copy_of_repeated_words_is_found_by_its_context(copy: int) -> None:
+    start = [m.start() for m in re.finditer(QUOTE, SAID_TWICE)][copy]
+    edited = QUOTE.replace("abolished", "abolishd")
+    new = SAID_TWICE[:start] + edited + SAID_TWICE[start + len(QUOTE) :]
+    found = Reanchorer(SAID_TWICE, new).find(start, start + len(QUOTE))
+    assert (found.outcome, found.start, found.quote, found.method) == (
+        Outcome.CHANGED_QUOTE,
+        start,
+        edited,
+        "fuzzy",
+    )
+
+
+def test_a_deleted_span_is_not_taken_for_the_other_copy_edited() -> None:
+    first, second = (m.start() for m in re.finditer(QUOTE, SAID_TWICE))
+    edited = QUOTE.replace("abolished", "abolishd")
+    new = SAID_TWICE[:second] + edited + SAID_TWICE[second + len(QUOTE) :]
+    new = new[:first] + new[first + len(QUOTE) :]
+    found = Reanchorer(SAID_TWICE, new).find(first, first + len(QUOTE))
+    assert (found.outcome, found.start) == (Outcome.LOST, None)
+    assert found.detail.endswith("another old copy of the words fits there at least as well")
+
+
+def test_a_deleted_span_is_not_taken_for_a_like_passage_the_revision_left_alone() -> None:
+    """A sentence that differs by a year, untouched elsewhere, is another passage's words."""
+    like = QUOTE.replace("2021", "2020")
+    old = f"Opening words. The minister said {QUOTE} by law. Much later, a report said {like}."
+    start = old.index(QUOTE)
+    new = old.replace(f"The minister said {QUOTE} by law. ", "")
+    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    assert (found.outcome, found.start) == (Outcome.LOST, None)
+    assert found.detail == (
+        f"the passage most like the quote, at {new.index(like)}-{new.index(like) + len(like)} "
+        "(context 6+0), 1 characters edited, is text the revision left as it was, elsewhere: "
+        "another passage's words"
+    )
+
+
+def test_an_ambiguous_span_names_its_five_likeliest_places() -> None:
+    quote = "abolished by law"
+    old = f"Intro. {quote}. End."
+    new = "Intro. " + " ".join([f"{quote}."] * 6) + " End."
+    found = Reanchorer(old, new).find(7, 7 + len(quote))
+    assert found.outcome is Outcome.AMBIGUOUS
+    assert [(c.start, c.end) for c in found.candidates] == [
+        (7, 23),
+        (97, 113),
+        (25, 41),
+        (43, 59),
+        (61, 77),
+    ]
+    assert found.detail == (
+        "found at 7-23 (context 4096+2), 97-113 (context 2+4096), 25-41 (context 2+2), "
+        "43-59 (context 2+2), 61-77 (context 2+2): no place has clearly more of the span's "
+        "context"
+    )
