@@ -223,12 +223,20 @@ OLD = Snapshot(
             verdict="refuted",
             rationale="Old reason.",
             appearances=[_span("src-a", 10, "kept words")],
-            evidence=[_span("src-b", 0, "old evidence", stance="refutes")],
+            evidence=[
+                _span("src-b", 0, "old evidence", stance="refutes"),
+                _span("src-a", 60, "context words", stance="context"),
+            ],
         ),
-        "gone": _claim("Gone | with a bar.", "test"),
+        "gone": _claim("Gone | with a bar, a \\ and\na second line.", "test"),
         "moving": _claim("Moving.", appearances=[_span("src-a", 40, "moving words")]),
         "reviewed-now": _claim("Reviewed now."),
-        "unlabelled": _claim("Unlabelled.", labelled_split="validation", verdict="supported"),
+        "unlabelled": _claim(
+            "Unlabelled.",
+            labelled_split="validation",
+            verdict="supported",
+            evidence=[_span("src-b", 30, "dropped", stance="supports")],
+        ),
     },
     sources={
         "src-a": {"title": "A", "publisher": "P", "rights": "CC0", "sha256": "aa"},
@@ -245,19 +253,29 @@ NEW = Snapshot(
             verdict="supported",
             rationale="Nouă rațiune, *bold*.",
             appearances=[_span("src-a", 12, "kept words")],
-            evidence=[_span("src-b", 5, "new_evidence", stance="supports")],
+            evidence=[
+                _span("src-b", 5, "new_evidence", stance="supports", suffix=None),
+                _span("src-a", 62, "context words", stance="context"),
+            ],
         ),
         "moving": _claim("Moving.", "test", appearances=[_span("src-a", 40, "moving words")]),
-        "reviewed-now": _claim("Reviewed now.", labelled_split="validation", verdict="supported"),
+        "reviewed-now": _claim(
+            "Reviewed now.",
+            labelled_split="validation",
+            verdict="supported",
+            evidence=[_span("src-b", 40, "gained", stance="supports", prefix="")],
+        ),
         "unlabelled": _claim("Unlabelled.", verdict="supported"),
         "added": _claim(
             "Added.",
-            appearances=[_span("src-new", 0, "nu există", language="ro", translation="none")],
+            appearances=[
+                _span("src-new", 0, "nu există", prefix="", language="ro", translation="none")
+            ],
         ),
     },
     sources={
         "src-a": {"title": "A", "publisher": "P", "rights": "CC0", "sha256": "a2"},
-        "src-b": {"title": "B, retitled", "publisher": "P", "rights": "CC0", "sha256": "bb"},
+        "src-b": {"title": "B, retitled", "publisher": "R", "rights": "CC0", "sha256": "bb"},
         "src-new": {"title": "New source", "publisher": "Q", "rights": "CC BY 4.0", "sha256": "d"},
     },
     metadata={
@@ -265,6 +283,7 @@ NEW = Snapshot(
         "license": "CC-BY-SA-4.0",
         "splits": {"train": 9},
         "description": LONG,
+        "citation": "C" * 98,  # exactly 100 characters as JSON: shown whole
     },
 )
 
@@ -292,8 +311,8 @@ def test_the_json_report_holds_every_change_and_the_release_it_calls_for() -> No
     assert [(c["id"], [f["field"] for f in c["fields"]]) for c in report["changed"]] == [
         ("kept", ["verdict", "rationale", "appearances", "evidence"]),
         ("moving", ["split"]),
-        ("reviewed-now", ["labelled_split", "verdict"]),
-        ("unlabelled", ["labelled_split"]),
+        ("reviewed-now", ["labelled_split", "verdict", "evidence"]),
+        ("unlabelled", ["labelled_split", "evidence"]),
     ]
     assert report["changed"][0]["fields"][1] == {
         "field": "rationale",
@@ -305,13 +324,20 @@ def test_the_json_report_holds_every_change_and_the_release_it_calls_for() -> No
         "removed": ["src-gone"],
         "changed": [
             {"id": "src-a", "fields": [{"field": "sha256", "old": "aa", "new": "a2"}]},
-            {"id": "src-b", "fields": [{"field": "title", "old": "B", "new": "B, retitled"}]},
+            {
+                "id": "src-b",
+                "fields": [
+                    {"field": "title", "old": "B", "new": "B, retitled"},
+                    {"field": "publisher", "old": "P", "new": "R"},
+                ],
+            },
         ],
     }
     assert report["metadata"] == [
         {"field": "license", "old": "CC-BY-4.0", "new": "CC-BY-SA-4.0"},
         {"field": "splits", "old": {"train": 8}, "new": {"train": 9}},
         {"field": "description", "old": None, "new": LONG},
+        {"field": "citation", "old": None, "new": "C" * 98},
     ]
 
 
@@ -373,10 +399,27 @@ def test_past_ten_quotes_or_evidence_spans_the_rest_are_folded() -> None:
     )
     evidence_part = markdown.split("#### Evidence added or removed\n\n", 1)[1]
     assert evidence_part.endswith(
-        "<details><summary>1 more</summary>\n\n"
+        "**evidence 9** after…\n\n<details><summary>1 more</summary>\n\n"
         "- added to `many`: supports, `src-b` at 100-111: …before **evidence 10** after…\n\n"
         "</details>\n"
     )
+
+
+def test_ten_quotes_and_ten_evidence_spans_are_all_shown() -> None:
+    spans = [_span("src-a", 10 * i, f"quote {i}") for i in range(10)]
+    evidence = [_span("src-b", 10 * i, f"evidence {i}", stance="supports") for i in range(10)]
+    new = Snapshot(claims={"many": _claim("Many.", appearances=spans, evidence=evidence)})
+    markdown = diff.as_markdown(diff.diff(Snapshot(claims={}), new), Snapshot(claims={}), new)
+    assert "<details>" not in markdown
+    assert markdown.count("\n- `many` in `src-a`") == 10
+    assert markdown.count("\n- added to `many`") == 10
+
+
+def test_a_review_with_only_the_new_snapshot_shows_what_it_has() -> None:
+    markdown = diff.as_markdown(diff.diff(OLD, NEW), None, NEW)
+    assert "- added to `reviewed-now`: supports, `src-b` at 40-46: …**gained** after…" in markdown
+    assert "removed from" not in markdown
+    assert '| changed | `src-a` | sha256 "aa" → "a2" |' in markdown
 
 
 def test_a_review_without_the_snapshots_lists_changes_only() -> None:
