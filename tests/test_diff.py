@@ -269,7 +269,15 @@ NEW = Snapshot(
         "added": _claim(
             "Added.",
             appearances=[
-                _span("src-new", 0, "nu există", prefix="", language="ro", translation="none")
+                _span(
+                    "src-new",
+                    0,
+                    "nu există",
+                    prefix="",
+                    suffix="",
+                    language="ro",
+                    translation="there is",
+                )
             ],
         ),
     },
