@@ -293,3 +293,26 @@ def test_an_ambiguous_span_names_its_five_likeliest_places() -> None:
         "43-59 (context 2+2), 61-77 (context 2+2): no place has clearly more of the span's "
         "context"
     )
+
+
+PAID = "They said the workers were paid in full by the state last year."
+
+
+@pytest.mark.parametrize(
+    ("revised", "quote"),
+    [("unpaid in full", "unpaid in full"), ("paid in fullest", "paid in fullest")],
+)
+def test_letters_glued_to_an_edge_word_widen_the_span_to_the_whole_word(
+    revised: str, quote: str
+) -> None:
+    start = PAID.index("paid in full")
+    new = PAID.replace("paid in full", revised)
+    found = Reanchorer(PAID, new).find(start, start + len("paid in full"))
+    assert (found.outcome, found.start, found.quote, found.method) == (
+        Outcome.CHANGED_QUOTE,
+        new.index(quote),
+        quote,
+        "widened",
+    )
+    widened_too_far = Reanchorer(PAID, PAID.replace("paid in full", "prepaid in fullest"))
+    assert widened_too_far.find(start, start + len("paid in full")).outcome is Outcome.LOST
