@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import hashlib
 
-# 2**64 buckets: weights up to millions still divide it with negligible bias.
-_BUCKETS = 1 << 64
-
 
 def split_of(claim_id: str, weights: tuple[tuple[str, int], ...]) -> str:
-    """The split for `claim_id`, chosen by the first 8 bytes of its SHA-256 in proportion to
-    `weights` (in their declared order)."""
-    digest = hashlib.sha256(claim_id.encode("utf-8")).digest()
-    point = int.from_bytes(digest[:8], "big") * sum(weight for _, weight in weights) // _BUCKETS
-    for name, weight in weights:
+    """The split for `claim_id`, chosen in proportion to `weights` (in their declared order)
+    by the first 8 bytes of its SHA-256: one of 2**64 buckets, which weights up to millions
+    still divide with negligible bias."""
+    digest = hashlib.sha256(claim_id.encode()).digest()
+    point = (int.from_bytes(digest[:8]) * sum(weight for _, weight in weights)) >> 64
+    for name, weight in weights[:-1]:
         if point < weight:
             return name
         point -= weight
-    raise AssertionError("unreachable: point is below the total weight")
+    return weights[-1][0]
