@@ -395,6 +395,30 @@ def test_every_valid_plain_mapping_of_the_yaml_test_suite_has_no_syntax_error(
         assert loaded.data == json.loads(case["json"]), case["name"]
 
 
+SYNTAX = "YAML syntax error: "
+NOT_A_MAPPING = "not a mapping of field names to values"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        # libyaml reads it; rapidyaml finds a syntax error, placed where it found it
+        ('key: "value"# comment\n', (1, 13, "L004", f"{SYNTAX}comment not preceded by whitespace")),
+        ('foo: "bar\n\tbaz"\n', (2, 1, "L004", f"{SYNTAX}bad indentation")),
+        # libyaml refuses its syntax alone; rapidyaml reads what the careful loader refuses
+        (": a\n: b\n", (1, 1, "L005", "duplicate key '': keep one of the two")),
+        ("...\n", (1, 1, "L003", "the file is empty; write the record's fields")),
+        ("\t[\n\t]\n", (1, 1, "L009", f"the document is a list, {NOT_A_MAPPING}")),
+    ],
+)  # fmt: skip
+def test_what_the_two_parsers_read_differently_is_refused_with_the_stricter_reason(
+    text: str, problem: tuple[int, int, str, str]
+) -> None:
+    assert parse_text(text, "claims/records/x.yaml") == ParseFailure(
+        "claims/records/x.yaml", (Problem("claims/records/x.yaml", *problem),)
+    )
+
+
 def test_rapidyaml_prints_nothing_of_its_own(capfd: pytest.CaptureFixture[str]) -> None:
     loaded = loader.parse_text('key: "value"# comment\n', "x.yaml")
     assert isinstance(loaded, loader.ParseFailure)
