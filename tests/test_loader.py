@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +168,27 @@ def test_missing_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:
 def test_a_file_that_never_ends_is_refused_after_its_first_mebibyte() -> None:
     failure = load_file(Path("/dev/zero"), "claims/records/zero.yaml")
     assert [p.code for p in failure.problems] == ["L002"]  # type: ignore[union-attr]
+
+
+def test_a_file_is_read_again_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """Positions are read from the file again when a problem needs them; a machine whose
+    locale is ASCII (LC_ALL=C, without UTF-8 mode) must still read it as UTF-8."""
+    path = tmp_path / "x.yaml"
+    path.write_text("id: x\nclaim: Deținuți «politici»\ntopics: [a]\n", encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path; from builder.loader import load_file; "
+        "print(load_file(Path(sys.argv[1]), 'x.yaml').position(('topics', 0)))"
+    )
+    ascii_locale = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        env={**os.environ, **ascii_locale},
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.stdout, result.stderr) == ("Position(line=3, column=10)\n", "")
 
 
 def test_a_loaded_file_keeps_its_path_not_its_text(tmp_path: Path) -> None:
