@@ -443,6 +443,51 @@ def test_what_the_two_parsers_read_differently_is_refused_with_the_stricter_reas
     )
 
 
+FLOW = "did not find expected ',' or ']' while parsing a flow sequence"
+NOT_IN_YAML = (
+    "the character U+0001 is not allowed in YAML; "
+    "remove it (a double-quoted string may write it as an escape)"
+)
+TAGGED = (
+    "tag tag:yaml.org,2002:str is not allowed: remove it, values are plain strings, numbers, "
+    "lists and mappings"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("id: x\nclaim: a\x01b\n", (2, 9, "L004", f"{SYNTAX}{NOT_IN_YAML}")),
+        # where the broken construct started is named when it is on another line
+        (
+            "id: x\ntopics: [a,\n  b\nclaim: y\n",
+            (4, 6, "L004", f"{SYNTAX}{FLOW} (started at line 2, column 9)"),
+        ),
+        ("id: [b, c}\n", (1, 10, "L004", f"{SYNTAX}{FLOW}")),
+        ("id: !!str x\n", (1, 5, "L007", TAGGED)),
+        ("? [a]\n: b\n", (1, 3, "L010", "a mapping key must be a plain string")),
+    ],
+)
+def test_each_syntax_problem_is_placed_and_explained(
+    text: str, problem: tuple[int, int, str, str]
+) -> None:
+    assert parse_text(text, "x.yaml") == ParseFailure("x.yaml", (Problem("x.yaml", *problem),))
+
+
+def test_the_non_specific_tag_on_a_key_is_a_plain_string() -> None:
+    assert parsed("! key: value\n").data == {"key": "value"}
+
+
+def test_nesting_is_refused_one_level_past_the_limit() -> None:
+    def nested(levels: int) -> str:  # a mapping, then sequences inside each other
+        return "a: " + "[" * (levels - 1) + "]" * (levels - 1) + "\n"
+
+    assert isinstance(loader.parse_events(nested(loader.MAX_DEPTH), "x.yaml"), Document)
+    too_deep = loader.parse_events(nested(loader.MAX_DEPTH + 1), "x.yaml")
+    assert isinstance(too_deep, ParseFailure)
+    assert [(p.code, p.line, p.column) for p in too_deep.problems] == [("L014", 1, 103)]
+
+
 def test_rapidyaml_prints_nothing_of_its_own(capfd: pytest.CaptureFixture[str]) -> None:
     loaded = loader.parse_text('key: "value"# comment\n', "x.yaml")
     assert isinstance(loaded, loader.ParseFailure)
