@@ -474,6 +474,30 @@ def test_each_syntax_problem_is_placed_and_explained(
     assert parse_text(text, "x.yaml") == ParseFailure("x.yaml", (Problem("x.yaml", *problem),))
 
 
+SECOND = (
+    "a second YAML document starts here; "
+    "a file holds exactly one, so remove the `---` and what follows"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("# only a comment\n", (1, 1, "L003", "the file is empty; write the record's fields")),
+        ("---\n", (2, 1, "L009", f"the document is empty, {NOT_A_MAPPING}")),
+        ("---\n\n  - a\n", (3, 3, "L009", f"the document is a list, {NOT_A_MAPPING}")),
+        ("just text\n", (1, 1, "L009", f"the document is a str, {NOT_A_MAPPING}")),
+        ("a: 1\n---\nb: 2\n", (2, 1, "L008", SECOND)),
+    ],
+)
+def test_the_careful_reading_refuses_what_is_not_one_mapping(
+    text: str, problem: tuple[int, int, str, str]
+) -> None:
+    assert loader.parse_events(text, "x.yaml") == ParseFailure(
+        "x.yaml", (Problem("x.yaml", *problem),)
+    )
+
+
 def test_the_non_specific_tag_on_a_key_is_a_plain_string() -> None:
     assert parsed("! key: value\n").data == {"key": "value"}
 
