@@ -502,14 +502,23 @@ def test_the_non_specific_tag_on_a_key_is_a_plain_string() -> None:
     assert parsed("! key: value\n").data == {"key": "value"}
 
 
-def test_nesting_is_refused_one_level_past_the_limit() -> None:
-    def nested(levels: int) -> str:  # a mapping, then sequences inside each other
-        return "a: " + "[" * (levels - 1) + "]" * (levels - 1) + "\n"
+NESTED = {  # `levels` levels: the record's mapping, and values inside each other
+    "flow sequences": lambda levels: "a: " + "[" * (levels - 1) + "]" * (levels - 1) + "\n",
+    "flow mappings": lambda levels: "a: " + "{b: " * (levels - 1) + "1" + "}" * (levels - 1),
+    "block sequences": lambda levels: "a:\n" + "- " * (levels - 1) + "x\n",
+}
 
-    assert isinstance(loader.parse_events(nested(loader.MAX_DEPTH), "x.yaml"), Document)
-    too_deep = loader.parse_events(nested(loader.MAX_DEPTH + 1), "x.yaml")
-    assert isinstance(too_deep, ParseFailure)
-    assert [(p.code, p.line, p.column) for p in too_deep.problems] == [("L014", 1, 103)]
+
+@pytest.mark.parametrize("form", NESTED)
+def test_nesting_is_refused_one_level_past_the_limit(form: str) -> None:
+    """Whichever reader reads a file (the fast ones go by a cheap bound of its depth), one
+    level past MAX_DEPTH is refused, and MAX_DEPTH levels are read."""
+    nested = NESTED[form]
+    for read in (loader.parse_text, loader.parse_events):
+        assert isinstance(read(nested(loader.MAX_DEPTH), "x.yaml"), Document)
+        too_deep = read(nested(loader.MAX_DEPTH + 1), "x.yaml")
+        assert isinstance(too_deep, ParseFailure)
+        assert [p.code for p in too_deep.problems] == ["L014"]
 
 
 def test_rapidyaml_prints_nothing_of_its_own(capfd: pytest.CaptureFixture[str]) -> None:
