@@ -53,6 +53,28 @@ def test_dates_and_yes_no_stay_strings_as_in_yaml_1_2() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("plain", "typed"),
+    [
+        *[(null, None) for null in ("", "~", "null", "Null", "NULL")],
+        *[(true, True) for true in ("true", "True", "TRUE")],
+        *[(false, False) for false in ("false", "False", "FALSE")],
+        *[(other, other) for other in ("nULL", "tRUE", "fALSE", "None", "yes")],
+    ],
+)
+def test_the_core_schema_spellings_of_null_and_booleans_and_no_others(
+    plain: str, typed: object
+) -> None:
+    assert resolve_plain(plain) == typed and type(resolve_plain(plain)) is type(typed)
+    assert parsed(f"a: {plain}\n").data == {"a": typed}
+
+
+@pytest.mark.parametrize("text", ["a: @x\n", "a: `x\n"])
+def test_characters_yaml_reserves_cannot_start_a_plain_value(text: str) -> None:
+    assert [p.code for p in parse_text(text, "x.yaml").problems] == ["L004"]  # type: ignore[union-attr]
+    assert parsed(text.replace("a: ", "a: '").replace("\n", "'\n")).data == {"a": text[3:-1]}
+
+
 def test_core_schema_types_numbers_booleans_and_nulls() -> None:
     data = parsed("a: true\nb: FALSE\nc: ~\nd:\ne: 0x1F\nf: 0o17\ng: -3\nh: 1.5e3\ni: '12'\n").data
     assert data == {
