@@ -255,7 +255,7 @@ _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 def _may_be_misread(text: str) -> bool:
     """Whether `text` has what libyaml reads against YAML 1.2 without an error: `?` glued to a
     key in a flow mapping (`{?foo: bar}` is the key `?foo`), or a block scalar at the end of a
-    file with no final newline (its last line is dropped)."""
+    file with no final newline (libyaml drops its last line break)."""
     return ("?" in text and ("{" in text or "[" in text)) or (
         not text.endswith("\n") and ("|" in text or ">" in text)
     )

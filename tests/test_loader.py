@@ -69,6 +69,15 @@ def test_the_core_schema_spellings_of_null_and_booleans_and_no_others(
     assert parsed(f"a: {plain}\n").data == {"a": typed}
 
 
+def test_infinities_keep_their_sign() -> None:
+    assert [resolve_plain(t) for t in ("-.inf", ".inf", "+.Inf", "-.INF")] == [
+        float("-inf"),
+        float("inf"),
+        float("inf"),
+        float("-inf"),
+    ]
+
+
 @pytest.mark.parametrize("text", ["a: @x\n", "a: `x\n"])
 def test_characters_yaml_reserves_cannot_start_a_plain_value(text: str) -> None:
     assert [p.code for p in parse_text(text, "x.yaml").problems] == ["L004"]  # type: ignore[union-attr]
@@ -455,6 +464,7 @@ NOT_A_MAPPING = "not a mapping of field names to values"
         (": a\n: b\n", (1, 1, "L005", "duplicate key '': keep one of the two")),
         ("...\n", (1, 1, "L003", "the file is empty; write the record's fields")),
         ("\t[\n\t]\n", (1, 1, "L009", f"the document is a list, {NOT_A_MAPPING}")),
+        ("\t{}\n", (1, 1, "L009", f"the document is an empty mapping, {NOT_A_MAPPING}")),
     ],
 )  # fmt: skip
 def test_what_the_two_parsers_read_differently_is_refused_with_the_stricter_reason(
@@ -607,6 +617,26 @@ def test_a_document_only_rapidyaml_reads_is_placed_at_its_top_level_keys() -> No
     assert document.key_position(("id",)) == Position(2, 1)
     indented = parsed('  id: x\n  nested: { "foo"\n    :bar }\n')
     assert indented.position(("nested", "foo")) == Position(1, 1)
+
+
+def test_what_only_rapidyaml_reads_is_read_from_its_tree() -> None:
+    """libyaml refuses a flow key whose `:` is on the next line, for its syntax alone."""
+    text = '---\n{ "foo"\n  :bar }\n'
+    document = parse_text(text, "x.yaml")
+    assert document == Document("x.yaml", {"foo": "bar"}, text)
+    assert isinstance(document, Document) and document.position(("foo",)) == Position(1, 1)
+
+
+@pytest.mark.parametrize(
+    ("block", "value"), [("|\n  last line", "last line\n"), (">\n  a\n  b", "a b\n")]
+)
+@pytest.mark.parametrize("comment", ["", "# read by the careful loader: *\n"])
+def test_a_block_scalar_ending_the_file_keeps_its_line_break(
+    block: str, value: str, comment: str
+) -> None:
+    """As the YAML test suite reads it (L24T): libyaml drops the last line break when the
+    file has no final newline; whichever loader reads it, the value keeps it."""
+    assert parsed(f"{comment}claim: {block}").data == {"claim": value}
 
 
 def test_what_libyaml_misreads_is_read_as_rapidyaml_reads_it() -> None:
