@@ -530,6 +530,17 @@ def test_the_careful_reading_refuses_what_is_not_one_mapping(
     )
 
 
+def test_a_deep_file_is_measured_whatever_its_strings_hold() -> None:
+    """Question marks in a string do not hide a nesting too deep from the depth bound."""
+    text = NESTED["flow sequences"](loader.MAX_DEPTH + 1) + 'b: "' + "? " * 60 + '"\n'
+    assert [p.code for p in parse_text(text, "x.yaml").problems] == ["L014"]  # type: ignore[union-attr]
+
+
+def test_a_file_read_by_libyamls_fast_loader_is_placed_too() -> None:
+    """A quoted '12' could have been typed had it been plain: libyaml reads this file."""
+    assert parsed("id: x\nversion: '12'\n").position(("version",)) == Position(2, 10)
+
+
 def test_the_non_specific_tag_on_a_key_is_a_plain_string() -> None:
     assert parsed("! key: value\n").data == {"key": "value"}
 
