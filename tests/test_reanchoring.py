@@ -58,6 +58,23 @@ def test_with_its_context_gone_a_tenth_of_a_quote_may_be_edited(edited: int, kep
         assert (found.outcome, found.start) == (Outcome.LOST, None), found
 
 
+@pytest.mark.parametrize(("edited", "kept"), [(7, True), (8, False)])
+def test_with_part_of_its_context_the_limit_lies_between_a_tenth_and_a_third(
+    edited: int, kept: bool
+) -> None:
+    """13 of the 64 characters around the quote agree (6 before, 7 after): a tenth of its
+    39 characters, plus 13/32 of the way to a third, allows 7 edited."""
+    old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
+    new = f"A preface, longer, and of other words: Then {_edited(QUOTE, edited)} by law; end."
+    start = old.index(QUOTE)
+    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    if kept:
+        assert (found.outcome, found.context) == (Outcome.CHANGED_QUOTE, (6, 7)), found
+    else:
+        assert found.outcome is Outcome.LOST
+        assert found.detail.endswith("differs in more than the 7 allowed there")
+
+
 PARAGRAPH = "The death penalty was abolished in 2021, the ministry said in its statement."
 HEADLINE = "Council of Europe supports Kazakhstan's human rights policy"
 
