@@ -333,3 +333,28 @@ def test_letters_glued_to_an_edge_word_widen_the_span_to_the_whole_word(
     )
     widened_too_far = Reanchorer(PAID, PAID.replace("paid in full", "prepaid in fullest"))
     assert widened_too_far.find(start, start + len("paid in full")).outcome is Outcome.LOST
+
+
+def test_a_quote_too_short_to_edit_is_lost_once_its_words_are_gone() -> None:
+    """Two characters leave no room for an edit: only the words themselves will do."""
+    old = "The EU said so. Then more words here."
+    start = old.index("EU")
+    found = Reanchorer(old, old.replace("EU", "union")).find(start, start + 2)
+    assert (found.outcome, found.detail) == (Outcome.LOST, "the quote is no longer in the text")
+
+
+def test_a_short_edited_quote_far_away_without_its_context_is_not_taken() -> None:
+    """17 characters with one edited, found after a long paragraph, with one character of its
+    context: as likely a chance repetition as the span's own words."""
+    filler = " ".join(f"Sentence number {i} of the long filler paragraph." for i in range(40))
+    old = f"Intro text here. The minister said it was abolished in 2021 and left. More. {filler}"
+    new = f"Intro text here. The minister left. More. {filler} Elsewhere: abolishd in 2021!"
+    start = old.index("abolished in 2021")
+    found = Reanchorer(old, new).find(start, start + len("abolished in 2021"))
+    assert (found.outcome, found.start) == (Outcome.LOST, None)
+    at = new.index("abolishd")
+    assert found.detail == (
+        f"the passage most like the quote, at {at}-{at + 16} (context 1+0), 1 characters "
+        "edited, is far from where the revision puts the span, with too little of its context "
+        "to be sure it is the same passage"
+    )
