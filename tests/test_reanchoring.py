@@ -358,3 +358,27 @@ def test_a_short_edited_quote_far_away_without_its_context_is_not_taken() -> Non
         "edited, is far from where the revision puts the span, with too little of its context "
         "to be sure it is the same passage"
     )
+
+
+@pytest.mark.parametrize(
+    ("quote", "kept"),
+    [("penalty abolished in 2021 by law.", True), ("penalty abolished in 2021 by law", False)],
+)
+def test_far_away_a_quote_needs_32_unedited_characters_of_its_own(quote: str, kept: bool) -> None:
+    """Without its context, a quote found far away is the span's only if 32 of its
+    characters are there unedited (LONG_QUOTE): 33 with one edited are, 32 are not."""
+    filler = " ".join(f"Sentence number {i} of the long filler paragraph." for i in range(40))
+    old = f"Intro text here. The minister said the {quote} and left. More. {filler}"
+    edited = quote.replace("abolished", "abolishd")
+    new = f"Intro text here. The minister left. More. {filler} Elsewhere: {edited}!"
+    start = old.index(quote)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    if kept:
+        assert (found.outcome, found.start, found.quote) == (
+            Outcome.CHANGED_QUOTE,
+            new.index(edited),
+            edited,
+        )
+    else:
+        assert (found.outcome, found.start) == (Outcome.LOST, None)
+        assert "is far from where the revision puts the span" in found.detail
