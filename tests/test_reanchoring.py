@@ -382,3 +382,22 @@ def test_far_away_a_quote_needs_32_unedited_characters_of_its_own(quote: str, ke
     else:
         assert (found.outcome, found.start) == (Outcome.LOST, None)
         assert "is far from where the revision puts the span" in found.detail
+
+
+@pytest.mark.parametrize(("agreeing", "kept"), [(16, True), (15, False)])
+def test_far_away_a_short_quote_needs_16_characters_of_its_context(
+    agreeing: int, kept: bool
+) -> None:
+    """A short quote, edited, found far from where the revision puts the span is the span's
+    only with FAR_CONTEXT characters of its context around it: 16 are enough, 15 are not."""
+    filler = " ".join(f"Sentence number {i} of the long filler paragraph." for i in range(40))
+    old = f"Intro text here. The minister said that it was abolished in 2021 and left. {filler}"
+    start = old.index("abolished in 2021")
+    context = old[start - agreeing : start]
+    new = f"Intro text here. The minister left. {filler} #{context}abolishd in 2021!"
+    found = Reanchorer(old, new).find(start, start + len("abolished in 2021"))
+    if kept:
+        assert (found.outcome, found.context) == (Outcome.CHANGED_QUOTE, (16, 0)), found
+    else:
+        assert (found.outcome, found.start) == (Outcome.LOST, None)
+        assert "(context 15+0)" in found.detail and "is far from where" in found.detail
