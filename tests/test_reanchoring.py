@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.reanchoring import FUZZY_SHARE_IN_CONTEXT, Outcome, Reanchorer
+from builder.reanchoring import FUZZY_SHARE_IN_CONTEXT, Candidate, Outcome, Reanchorer, _compare
 from tests.conftest import PROJECT
 
 QUOTE = "the death penalty was abolished in 2021"  # 39 characters, whole words
@@ -401,3 +401,27 @@ def test_far_away_a_short_quote_needs_16_characters_of_its_context(
     else:
         assert (found.outcome, found.start) == (Outcome.LOST, None)
         assert "(context 15+0)" in found.detail and "is far from where" in found.detail
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "preferred"),
+    [
+        ((20, 20), (20, 20), 0),  # a tie
+        ((28, 20), (20, 20), 1),  # MARGIN more before
+        ((20, 28), (20, 20), 1),  # MARGIN more after
+        ((27, 27), (20, 20), 0),  # less than MARGIN more on each side
+        ((20, 20), (28, 20), -1),
+        ((20, 20), (20, 28), -1),
+        ((28, 20), (20, 28), 0),  # each better on its own side
+        ((28, 21), (20, 28), 1),  # seven fewer after is not a margin lost
+        ((28, 13), (20, 20), 1),  # MARGIN more on one side, fewer than MARGIN less on the other
+        ((28, 12), (20, 20), 0),  # MARGIN less on the other side
+        ((0, 4096), (0, 0), 1),
+    ],
+)
+def test_a_place_is_preferred_only_by_a_margin_on_one_side_and_not_lost_on_the_other(
+    a: tuple[int, int], b: tuple[int, int], preferred: int
+) -> None:
+    first, second = Candidate(0, 5, *a), Candidate(10, 15, *b)
+    assert _compare(first, second) == preferred
+    assert _compare(second, first) == -preferred
