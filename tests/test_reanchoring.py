@@ -425,3 +425,24 @@ def test_a_place_is_preferred_only_by_a_margin_on_one_side_and_not_lost_on_the_o
     first, second = Candidate(0, 5, *a), Candidate(10, 15, *b)
     assert _compare(first, second) == preferred
     assert _compare(second, first) == -preferred
+
+
+@pytest.mark.parametrize(
+    ("written", "outcome", "method"),
+    [
+        ("death penalty", Outcome.MOVED, "exact"),
+        ("death\u00a0penalty", Outcome.CHANGED_QUOTE, "tolerant"),
+    ],
+)
+def test_a_span_chosen_among_copies_says_how_its_words_were_found(
+    written: str, outcome: Outcome, method: str
+) -> None:
+    """A copy of the words added before the span: the span's own place is chosen by its
+    context, and the report says whether its words are there as they were or only alike."""
+    old = "Opening line here. The minister said the death penalty was abolished in 2021. End."
+    quote = "the death penalty was abolished"
+    start = old.index(quote)
+    preface = "Preface: the death penalty was abolished, some say. "
+    new = preface + old.replace("death penalty", written)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    assert (found.outcome, found.method, found.start) == (outcome, method, start + len(preface))
