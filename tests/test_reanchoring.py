@@ -446,3 +446,28 @@ def test_a_span_chosen_among_copies_says_how_its_words_were_found(
     new = preface + old.replace("death penalty", written)
     found = Reanchorer(old, new).find(start, start + len(quote))
     assert (found.outcome, found.method, found.start) == (outcome, method, start + len(preface))
+
+
+SAID = "Opening words. The minister said the death penalty was abolished in 2021. Closing words."
+
+
+@pytest.mark.parametrize(
+    ("new", "expected"),
+    [
+        (SAID.replace("Closing", "Final"), ("unchanged", 33, "")),
+        ("Preface added. " + SAID, ("moved", 48, "moved by +15")),
+        (SAID.replace("Opening words. ", "Open. "), ("moved", 24, "moved by -9")),
+        (
+            SAID.replace("death penalty", "death\u00a0penalty"),
+            ("changed-quote", 33, "the same words, written differently"),
+        ),
+    ],
+)
+def test_the_diff_places_a_span_whose_words_occur_once_and_says_how_far_it_moved(
+    new: str, expected: tuple[str, int, str]
+) -> None:
+    start = SAID.index("the death penalty was abolished")
+    found = Reanchorer(SAID, new).find(start, start + len("the death penalty was abolished"))
+    assert (found.outcome.value, found.start, found.detail) == expected
+    assert found.method == "diff"
+    assert found.quote == new[found.start : found.start + len("the death penalty was abolished")]
