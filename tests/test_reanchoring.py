@@ -471,3 +471,19 @@ def test_the_diff_places_a_span_whose_words_occur_once_and_says_how_far_it_moved
     assert (found.outcome.value, found.start, found.detail) == expected
     assert found.method == "diff"
     assert found.quote == new[found.start : found.start + len("the death penalty was abolished")]
+
+
+def test_a_place_two_old_copies_fit_as_well_is_ambiguous() -> None:
+    """Two reports said the words; the revision keeps one sentence made of the first's
+    opening and the second's ending: either copy could be the one kept."""
+    first = "The first report, written in the spring by the ministry, said the death penalty "
+    second = "A second report, from the autumn and by a rights group, said that torture "
+    old = f"{first}was abolished in law and in practice. {second}was abolished only on paper."
+    new = f"{first}was abolished only on paper."
+    start = old.index("was abolished")
+    found = Reanchorer(old, new).find(start, start + len("was abolished"))
+    assert (found.outcome, found.start) == (Outcome.AMBIGUOUS, None)
+    assert found.detail == (
+        f"found at {len(first)}-{len(first) + 13} (context 4096+1): another old copy of the "
+        "words fits there as well as this span"
+    )
