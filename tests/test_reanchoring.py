@@ -487,3 +487,27 @@ def test_a_place_two_old_copies_fit_as_well_is_ambiguous() -> None:
         f"found at {len(first)}-{len(first) + 13} (context 4096+1): another old copy of the "
         "words fits there as well as this span"
     )
+
+
+def test_words_far_away_with_little_context_may_be_another_copys() -> None:
+    """The span's sentence and another copy of its words are both gone; the words turn up
+    far away with 13 characters of the span's context, fewer than FAR_CONTEXT: they may be
+    the other copy's, moved, so they are not taken."""
+    filler = " ".join(f"Sentence number {i} of the long filler paragraph." for i in range(40))
+    quote = "abolished in 2021"
+    old = (
+        f"Intro text here. The minister said it was {quote} and left. More. {filler} "
+        f"Later, per a report: {quote} too. End."
+    )
+    new = (
+        f"Intro text here. The minister left. More. {filler} Later a report came. End. "
+        f"Elsewhere, he said it was {quote}!"
+    )
+    start = old.index(quote)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    assert (found.outcome, found.start) == (Outcome.LOST, None)
+    at = new.index(quote)
+    assert found.detail == (
+        f"the words remain at {at}-{at + len(quote)} (context 13+0), far from where the "
+        "revision puts the span and with too little of its context to be sure they are its own"
+    )
