@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.reanchoring import FUZZY_SHARE_IN_CONTEXT, Candidate, Outcome, Reanchorer, _compare
+from builder.reanchoring import (
+    FUZZY_SHARE_IN_CONTEXT,
+    Candidate,
+    Outcome,
+    Reanchorer,
+    _compare,
+    _kind,
+)
 from tests.conftest import PROJECT
 
 QUOTE = "the death penalty was abolished in 2021"  # 39 characters, whole words
@@ -511,3 +518,17 @@ def test_words_far_away_with_little_context_may_be_another_copys() -> None:
         f"the words remain at {at}-{at + len(quote)} (context 13+0), far from where the "
         "revision puts the span and with too little of its context to be sure they are its own"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "kind"),
+    [
+        ("ab", 0, "word"),
+        ("a b", 1, "space"),
+        ("a,b", 1, "mark"),
+        ("e\u0301 ,", 1, "word"),  # an accent counts as its letter, at the text's start
+        ("👍🏽 ,", 1, "mark"),  # a skin tone counts as its emoji
+    ],
+)
+def test_the_kind_of_character_at_a_span_edge(text: str, index: int, kind: str) -> None:
+    assert _kind(text, index) == kind
