@@ -521,16 +521,15 @@ class Reanchorer:
 
 
 def _drops_edge_word(text: str, start: int, end: int, edge_words: tuple[str, ...]) -> bool:
-    """Whether the text goes on next to `text[start:end]` with the quote's first or last word
-    glued to new letters (`EU00`, where the old text had `EU` and then `,`): the passage would
-    leave that word out, or take a copy of it further on."""
+    """Whether, within a few characters of `text[start:end]`, the text goes on with the
+    quote's first or last word glued to new letters (`EU00`, where the old text had `EU` and
+    then `,`): the passage would leave that word out, with any word between, or take a copy
+    of it further on."""
     first, last, old_before, old_after = edge_words
-    after = _WORD.search(text, end, min(len(text), end + len(last) + SLACK))
+    after = _WORD.findall(text, end, min(len(text), end + len(last) + SLACK))
     before = _WORD.findall(text[max(0, start - len(first) - SLACK) : start])
-    word_after = after.group() if after is not None else ""
-    word_before = before[-1] if before else ""
-    glued_after = word_after not in (last, old_after) and word_after.startswith(last)
-    glued_before = word_before not in (first, old_before) and word_before.endswith(first)
+    glued_after = any(w not in (last, old_after) and w.startswith(last) for w in after)
+    glued_before = any(w not in (first, old_before) and w.endswith(first) for w in before)
     return glued_after or glued_before
 
 

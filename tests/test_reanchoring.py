@@ -532,3 +532,18 @@ def test_words_far_away_with_little_context_may_be_another_copys() -> None:
 )
 def test_the_kind_of_character_at_a_span_edge(text: str, index: int, kind: str) -> None:
     assert _kind(text, index) == kind
+
+
+def test_an_edge_word_glued_to_new_letters_stays_though_its_context_changed() -> None:
+    """Dropping `the EU` (now `the EUROPEANS`) would cost fewer edits than keeping it, once
+    the text after it was rewritten too; the span keeps its last word, as it is now."""
+    old = "Statement. They said the death penalty was abolished in the EU, and in Kazakhstan."
+    quote = "the death penalty was abolished in the EU"
+    new = old.replace("abolished in the EU, and in Kazakhstan", "abolishd in the EUROPEANS; or not")
+    start = old.index(quote)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    assert (found.outcome, found.start, found.quote) == (
+        Outcome.CHANGED_QUOTE,
+        start,
+        "the death penalty was abolishd in the EUROPEANS",
+    )
