@@ -257,6 +257,8 @@ def test_the_published_accuracy_is_measured_and_nothing_is_placed_wrong() -> Non
     assert ours.endswith("| 0 |"), ours  # placed wrong: none
 
 
+# A long paragraph of no interest: words after it are far from where they were.
+FILLER = " ".join(f"Sentence number {i} of the long filler paragraph." for i in range(40))
 SAID_TWICE = f"First the minister said that {QUOTE} by law. Later the court noted that {QUOTE}."
 
 
@@ -353,9 +355,8 @@ def test_a_quote_too_short_to_edit_is_lost_once_its_words_are_gone() -> None:
 def test_a_short_edited_quote_far_away_without_its_context_is_not_taken() -> None:
     """17 characters with one edited, found after a long paragraph, with one character of its
     context: as likely a chance repetition as the span's own words."""
-    filler = " ".join(f"Sentence number {i} of the long filler paragraph." for i in range(40))
-    old = f"Intro text here. The minister said it was abolished in 2021 and left. More. {filler}"
-    new = f"Intro text here. The minister left. More. {filler} Elsewhere: abolishd in 2021!"
+    old = f"Intro text here. The minister said it was abolished in 2021 and left. More. {FILLER}"
+    new = f"Intro text here. The minister left. More. {FILLER} Elsewhere: abolishd in 2021!"
     start = old.index("abolished in 2021")
     found = Reanchorer(old, new).find(start, start + len("abolished in 2021"))
     assert (found.outcome, found.start) == (Outcome.LOST, None)
@@ -374,10 +375,9 @@ def test_a_short_edited_quote_far_away_without_its_context_is_not_taken() -> Non
 def test_far_away_a_quote_needs_32_unedited_characters_of_its_own(quote: str, kept: bool) -> None:
     """Without its context, a quote found far away is the span's only if 32 of its
     characters are there unedited (LONG_QUOTE): 33 with one edited are, 32 are not."""
-    filler = " ".join(f"Sentence number {i} of the long filler paragraph." for i in range(40))
-    old = f"Intro text here. The minister said the {quote} and left. More. {filler}"
+    old = f"Intro text here. The minister said the {quote} and left. More. {FILLER}"
     edited = quote.replace("abolished", "abolishd")
-    new = f"Intro text here. The minister left. More. {filler} Elsewhere: {edited}!"
+    new = f"Intro text here. The minister left. More. {FILLER} Elsewhere: {edited}!"
     start = old.index(quote)
     found = Reanchorer(old, new).find(start, start + len(quote))
     if kept:
@@ -397,11 +397,10 @@ def test_far_away_a_short_quote_needs_16_characters_of_its_context(
 ) -> None:
     """A short quote, edited, found far from where the revision puts the span is the span's
     only with FAR_CONTEXT characters of its context around it: 16 are enough, 15 are not."""
-    filler = " ".join(f"Sentence number {i} of the long filler paragraph." for i in range(40))
-    old = f"Intro text here. The minister said that it was abolished in 2021 and left. {filler}"
+    old = f"Intro text here. The minister said that it was abolished in 2021 and left. {FILLER}"
     start = old.index("abolished in 2021")
     context = old[start - agreeing : start]
-    new = f"Intro text here. The minister left. {filler} #{context}abolishd in 2021!"
+    new = f"Intro text here. The minister left. {FILLER} #{context}abolishd in 2021!"
     found = Reanchorer(old, new).find(start, start + len("abolished in 2021"))
     if kept:
         assert (found.outcome, found.context) == (Outcome.CHANGED_QUOTE, (16, 0)), found
@@ -500,14 +499,13 @@ def test_words_far_away_with_little_context_may_be_another_copys() -> None:
     """The span's sentence and another copy of its words are both gone; the words turn up
     far away with 13 characters of the span's context, fewer than FAR_CONTEXT: they may be
     the other copy's, moved, so they are not taken."""
-    filler = " ".join(f"Sentence number {i} of the long filler paragraph." for i in range(40))
     quote = "abolished in 2021"
     old = (
-        f"Intro text here. The minister said it was {quote} and left. More. {filler} "
+        f"Intro text here. The minister said it was {quote} and left. More. {FILLER} "
         f"Later, per a report: {quote} too. End."
     )
     new = (
-        f"Intro text here. The minister left. More. {filler} Later a report came. End. "
+        f"Intro text here. The minister left. More. {FILLER} Later a report came. End. "
         f"Elsewhere, he said it was {quote}!"
     )
     start = old.index(quote)
