@@ -31,6 +31,9 @@ from builder.anchoring import (
     tolerant_matches,
 )
 
+# A place in a text: its start and end offsets.
+Span = tuple[int, int]
+
 # Characters of context on each side that count as a span's surroundings for fuzzy matching.
 CONTEXT = 32
 # How far agreement of the context is followed on each side when copies of the words compete:
@@ -78,6 +81,10 @@ class Candidate:
     def context(self) -> int:
         return self.before + self.after
 
+    @property
+    def span(self) -> Span:
+        return self.start, self.end
+
     def __str__(self) -> str:
         return f"{self.start}-{self.end} (context {self.before}+{self.after})"
 
@@ -117,7 +124,7 @@ class Edges:
         )
 
     def fit(self, text: str, start: int, end: int) -> bool:
-        return self.fits_start(text, start) and self.fits_end(text, end) and start < end
+        return self.fits_start(text, start) and self.fits_end(text, end)
 
     def fits_start(self, text: str, start: int) -> bool:
         return (
@@ -149,8 +156,8 @@ def _kind(text: str, index: int) -> str:
 class Claims:
     """New places that other old copies of a span's words own, and those copies."""
 
-    places: list[Match] = attrs.Factory(list)
-    owners: set[tuple[int, int]] = attrs.Factory(set)
+    places: list[Span] = attrs.Factory(list)
+    owners: set[Span] = attrs.Factory(set)
 
 
 class Reanchorer:
@@ -168,7 +175,7 @@ class Reanchorer:
         edges = Edges.of(self.old, start, end)
         expected = self._dmp.diff_xIndex(self._diffs, start)
         expected_end = self._dmp.diff_xIndex(self._diffs, end)
-        here = Match(expected, max(expected_end, expected + 1), exact=False)
+        here = (expected, max(expected_end, expected + 1))
         if (
             self.new[expected:expected_end] == quote
             and self.old.count(quote) == self.new.count(quote)
@@ -188,9 +195,9 @@ class Reanchorer:
         places, copies = _places(self.new, quote, edges), _places(self.old, quote, edges)
         # Other copies, overlapping ones included ("rights rights" twice in a row); not the
         # span itself, found tolerantly without its outer spaces.
-        others = [m for m in copies if not start <= m.start <= m.end <= end]
+        others = [(s, e) for s, e in copies if not start <= s <= e <= end]
         if places:
-            paired = (expected, expected_end) in {(m.start, m.end) for m in places}
+            paired = (expected, expected_end) in places
             same = _method(quote, self.new[expected:expected_end]) != "widened"
             if paired and same and len(places) == len(copies):
                 # Only spacing or letter forms changed, and the diff pairs the copies.
@@ -211,9 +218,9 @@ class Reanchorer:
         self,
         start: int,
         end: int,
-        places: list[Match],
-        others: list[Match],
-        here: Match,
+        places: list[Span],
+        others: list[Span],
+        here: Span,
         claims: Claims,
     ) -> Reanchored | None:
         """The one place whose context clearly prefers the span, or why there is none; None
@@ -223,33 +230,32 @@ class Reanchorer:
         ranked = sorted(
             (
                 candidate
-                for candidate in (self._candidate(start, end, place) for place in places)
+                for candidate in (self._candidate((start, end), place) for place in places)
                 if self._within_limit(quote, candidate)
             ),
-            key=lambda c: (-c.context, abs(c.start - here.start), c.start),
+            key=lambda c: (-c.context, abs(c.start - here[0]), c.start),
         )
         if not ranked:
             return None
-        owner: dict[Candidate, Match | None] = {}
-        shift = here.start - start
+        owner: dict[Candidate, Span | None] = {}
+        shift = here[0] - start
 
         def owned(candidate: Candidate) -> bool:
             """Whether another old copy clearly has more of its context at `candidate` (it
             owns the place). The copy the revision's shift brings there is asked first."""
             if candidate not in owner:
-                place = Match(candidate.start, candidate.end, exact=False)
-                nearest = sorted(others, key=lambda o: abs(o.start + shift - candidate.start))
+                nearest = sorted(others, key=lambda o: abs(o[0] + shift - candidate.start))
                 owner[candidate] = next(
                     (
                         o
                         for o in nearest
-                        if _compare(candidate, self._candidate(o.start, o.end, place)) == -1
+                        if _compare(candidate, self._candidate(o, candidate.span)) == -1
                     ),
                     None,
                 )
                 if (found := owner[candidate]) is not None:
-                    claims.places.append(place)
-                    claims.owners.add((found.start, found.end))
+                    claims.places.append(candidate.span)
+                    claims.owners.add(found)
             return owner[candidate] is not None
 
         best = next((c for c in ranked if not owned(c)), None)
@@ -257,18 +263,15 @@ class Reanchorer:
             return None
         if any(c is not best and _compare(best, c) != 1 and not owned(c) for c in ranked):
             return _ambiguous(ranked, "no place has clearly more of the span's context")
-        at_best = Match(best.start, best.end, exact=False)
-        contesting = [
-            o for o in others if _compare(best, self._candidate(o.start, o.end, at_best)) == 0
-        ]
+        contesting = [o for o in others if _compare(best, self._candidate(o, best.span)) == 0]
         if contesting:
             for candidate in ranked:  # an old copy that clearly owns another place is no rival
                 owned(candidate)
-            if any((o.start, o.end) not in claims.owners for o in contesting):
+            if any(o not in claims.owners for o in contesting):
                 return _ambiguous(
                     ranked, "another old copy of the words fits there as well as this span"
                 )
-        near = _overlap(Match(best.start, best.end, False), here)
+        near = _overlap(best.span, here)
         if not near and best.context < FAR_CONTEXT and len(quote) < LONG_QUOTE:
             # Still this span's if every other old copy owns one of the other places.
             for candidate in ranked:
@@ -307,34 +310,35 @@ class Reanchorer:
             return True
         return Levenshtein.distance(quote, found) <= _allowed(quote, candidate)
 
-    def _candidate(self, start: int, end: int, place: Match, reach: int = REACH) -> Candidate:
-        """How far (up to `reach`) the old text around `start:end` and the new text around
-        `place` agree."""
+    def _candidate(self, was: Span, now: Span, reach: int = REACH) -> Candidate:
+        """How far (up to `reach`) the old text around `was` and the new text around `now`
+        agree."""
         old, new = self.old, self.new
+        (start, end), (new_start, new_end) = was, now
 
         def before(n: int) -> bool:
-            return old[start - n : start] == new[place.start - n : place.start]
+            return old[start - n : start] == new[new_start - n : new_start]
 
         def after(n: int) -> bool:
-            return old[end : end + n] == new[place.end : place.end + n]
+            return old[end : end + n] == new[new_end : new_end + n]
 
-        agree_before = _longest(before, min(reach, start, place.start))
-        agree_after = _longest(after, min(reach, len(old) - end, len(new) - place.end))
+        agree_before = _longest(before, min(reach, start, new_start))
+        agree_after = _longest(after, min(reach, len(old) - end, len(new) - new_end))
         # Where both texts begin (or end) at the same distance, they agree all the way.
-        if agree_before == start == place.start:
+        if agree_before == start == new_start:
             agree_before = reach
-        if agree_after == len(old) - end == len(new) - place.end:
+        if agree_after == len(old) - end == len(new) - new_end:
             agree_after = reach
-        return Candidate(place.start, place.end, agree_before, agree_after)
+        return Candidate(new_start, new_end, agree_before, agree_after)
 
     def _fuzzy(  # noqa: PLR0917 (one call site, every argument named by its role)
         self,
         start: int,
         end: int,
-        here: Match,
+        here: Span,
         edges: Edges,
-        claimed: list[Match],
-        others: list[Match],
+        claimed: list[Span],
+        others: list[Span],
     ) -> Reanchored:
         """The passage most like the quote, with at most `_allowed` characters edited: looked
         for where the revision puts the span, between what were its neighbours, and anywhere."""
@@ -342,8 +346,10 @@ class Reanchorer:
         if int(len(quote) * FUZZY_SHARE_IN_CONTEXT) == 0:
             return Reanchored(Outcome.LOST, detail="the quote is no longer in the text")
         masked = self.new
-        for place in claimed:  # another copy's words are not this span's
-            masked = masked[: place.start] + "\0" * (place.end - place.start) + masked[place.end :]
+        for claimed_start, claimed_end in claimed:  # another copy's words are not this span's
+            masked = (
+                masked[:claimed_start] + "\0" * (claimed_end - claimed_start) + masked[claimed_end:]
+            )
         guesses: set[tuple[int, int]] = set()
         for anywhere in (False, True):  # the whole text is searched only if need be
             guesses |= self._guesses(masked, start, end, here, anywhere=anywhere)
@@ -357,10 +363,7 @@ class Reanchorer:
                 if not any(passage[0] < kept[1] and passage[1] > kept[0] for kept in passages):
                     passages.append(passage)
             scored = sorted(
-                (
-                    (edits, self._candidate(start, end, Match(s, e, exact=False)))
-                    for s, e, edits, _ in passages
-                ),
+                ((edits, self._candidate((start, end), (s, e))) for s, e, edits, _ in passages),
                 key=lambda f: (f[0], -f[1].context, f[1].start),
             )
             close = [
@@ -373,7 +376,7 @@ class Reanchorer:
             found = [
                 (edits, c)
                 for edits, c in close
-                if _overlap(Match(c.start, c.end, False), here)
+                if _overlap(c.span, here)
                 or c.context >= FAR_CONTEXT
                 or len(quote) - edits >= LONG_QUOTE
             ]
@@ -391,7 +394,7 @@ class Reanchorer:
                 candidates=(candidate,),
             )
         edits, best = found[0]
-        rivals = [c for _, c in found[1:] if not _overlap_candidates(c, best)]
+        rivals = [c for _, c in found[1:] if not _overlap(c.span, best.span)]
         for other_edits, other in ((e, c) for e, c in found[1:] if c in rivals):
             preferred = _compare(best, other)
             if not (preferred == 1 or (preferred == 0 and edits < other_edits)):
@@ -422,11 +425,10 @@ class Reanchorer:
             return "is text the revision left as it was, elsewhere: another passage's words"
         return "another old copy of the words fits there at least as well"
 
-    def _fits_another(self, candidate: Candidate, others: list[Match]) -> bool:
+    def _fits_another(self, candidate: Candidate, others: list[Span]) -> bool:
         """Whether another old copy of the words has as much of its context around the
         candidate as this span (an edited copy in repeated text is not surely this span's)."""
-        place = Match(candidate.start, candidate.end, exact=False)
-        return any(_compare(candidate, self._candidate(o.start, o.end, place)) != 1 for o in others)
+        return any(_compare(candidate, self._candidate(o, candidate.span)) != 1 for o in others)
 
     def _untouched_elsewhere(self, start: int, end: int, candidate: Candidate) -> bool:
         """Whether the candidate is text the revision left as it was, somewhere other than
@@ -437,7 +439,7 @@ class Reanchorer:
         return unchanged and not (old_start < end and old_end > start)
 
     def _guesses(
-        self, text: str, start: int, end: int, here: Match, *, anywhere: bool
+        self, text: str, start: int, end: int, here: Span, *, anywhere: bool
     ) -> set[tuple[int, int]]:
         """Where the edited quote may start and end: by bitap near where the revision puts
         the span (or anywhere), and between the words that were its neighbours."""
@@ -445,7 +447,7 @@ class Reanchorer:
         guesses = set()
         self._dmp.Match_Threshold = float(FUZZY_SHARE_IN_CONTEXT) + 0.1
         self._dmp.Match_Distance = 10 * len(text) if anywhere else 1000
-        found = self._dmp.match_main(text, quote, min(here.start, len(text)))
+        found = self._dmp.match_main(text, quote, min(here[0], len(text)))
         if found != -1:
             guesses.add((found, self._aligned_end(text, quote, found)))
         if anywhere:
@@ -512,7 +514,7 @@ class Reanchorer:
                 if e <= s or "\0" in text[s:e] or _drops_edge_word(text, s, e, edge_words):
                     continue
                 edits = Levenshtein.distance(quote, text[s:e])
-                around = self._candidate(start, end, Match(s, e, exact=False), reach=CONTEXT)
+                around = self._candidate((start, end), (s, e), reach=CONTEXT)
                 cost = EDIT_WEIGHT * edits - around.context
                 key = (cost, edits, abs(s - found) + abs(e - guessed_end), s, e)
                 if best is None or key < best:
@@ -583,19 +585,20 @@ def _method(quote: str, found: str) -> str:
     return "tolerant" if fold(found).text == fold(quote).text else "widened"
 
 
-def _places(text: str, quote: str, edges: Edges) -> list[Match]:
+def _places(text: str, quote: str, edges: Edges) -> list[Span]:
     """Every place the span's words are in `text`, with the span's kind of edges: exactly,
     tolerantly (spacing, letter forms), or with letters glued to its first or last word (the
     place widened to the whole word: `paid` found in `ppaid` is `ppaid`)."""
-    found: dict[tuple[int, int], Match] = {}
+    found: set[Span] = set()
     for match in itertools.chain(exact_matches(text, quote), tolerant_matches(text, quote)):
-        place = match if edges.fit(text, match.start, match.end) else _widened(text, match, edges)
+        fits = edges.fit(text, match.start, match.end)
+        place = (match.start, match.end) if fits else _widened(text, match, edges)
         if place is not None:
-            found.setdefault((place.start, place.end), place)
-    return sorted(found.values())
+            found.add(place)
+    return sorted(found)
 
 
-def _widened(text: str, match: Match, edges: Edges) -> Match | None:
+def _widened(text: str, match: Match, edges: Edges) -> Span | None:
     start, end = match.start, match.end
     while not edges.starts_inside and start > match.start - SLACK and inside_word(text, start):
         start -= 1
@@ -603,12 +606,8 @@ def _widened(text: str, match: Match, edges: Edges) -> Match | None:
         end += 1
     if (start, end) == (match.start, match.end) or not edges.fit(text, start, end):
         return None
-    return Match(start, end, exact=False)
+    return start, end
 
 
-def _overlap_candidates(a: Candidate, b: Candidate) -> bool:
-    return a.start < b.end and a.end > b.start
-
-
-def _overlap(a: Match, b: Match) -> bool:
-    return a.start < b.end and a.end > b.start
+def _overlap(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and a[1] > b[0]
