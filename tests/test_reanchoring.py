@@ -10,7 +10,9 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytest_regressions.file_regression import FileRegressionFixture
 
+from benchmarks import reanchor_accuracy
 from builder.reanchoring import (
     FUZZY_SHARE_IN_CONTEXT,
     Candidate,
@@ -255,6 +257,41 @@ def test_the_published_accuracy_is_measured_and_nothing_is_placed_wrong() -> Non
     assert f"<!-- reanchor-accuracy -->\n{measured}<!-- /reanchor-accuracy -->" in readme
     ours = next(line for line in measured.splitlines() if line.startswith("| claims reanchor"))
     assert ours.endswith("| 0 |"), ours  # placed wrong: none
+
+
+def test_every_judged_report_on_the_benchmark_revisions_is_as_reviewed(
+    file_regression: FileRegressionFixture,
+) -> None:
+    """Where the diff alone does not place a span, on the accuracy benchmark's revisions of
+    the shipped sources (its default seed), the engine's report: where the span went and how
+    it was found, or why it was refused, with the places it weighed. Any change to a placement
+    or to what a refusal says shows in tests/test_reanchoring/judged-reports.txt for review."""
+    lines = []
+    for kind, (old, new), spans in _revisions(reanchor_accuracy.SEED):
+        reanchorer = Reanchorer(old, new)
+        for source, start, end in spans:
+            found = reanchorer.find(start, end)
+            if found.method == "diff":
+                continue
+            place = "" if found.start is None else f" {found.start}-{found.end} {found.method}"
+            weighed = "; ".join(str(c) for c in found.candidates)
+            lines.append(
+                f"{source} {start}-{end} [{kind}] {found.outcome.value}{place}: {found.detail}"
+                + (f" | edited {found.edited}" if found.edited is not None else "")
+                + (f" | context {found.context[0]}+{found.context[1]}" if found.context else "")
+                + (f" | weighed {weighed}" if weighed else "")
+            )
+    file_regression.check("\n".join(lines) + "\n", basename="judged-reports", extension=".txt")
+
+
+def _revisions(seed: int) -> list[tuple[str, tuple[str, str], list[tuple[str, int, int]]]]:
+    """The benchmark's revised texts, each with its kind and the spans it asks about."""
+    revisions: dict[tuple[str, str], tuple[str, list[tuple[str, int, int]]]] = {}
+    for case in reanchor_accuracy.cases(seed):
+        revisions.setdefault((case.old, case.new), (case.kind, []))[1].append(
+            (case.source, case.start, case.end)
+        )
+    return [(kind, texts, spans) for texts, (kind, spans) in revisions.items()]
 
 
 # A long paragraph of no interest: words after it are far from where they were.
@@ -544,4 +581,140 @@ def test_an_edge_word_glued_to_new_letters_stays_though_its_context_changed() ->
         Outcome.CHANGED_QUOTE,
         start,
         "the death penalty was abolishd in the EUROPEANS",
+    )
+
+
+@pytest.mark.parametrize("glued", ["before", "after"])
+@pytest.mark.parametrize(("letters", "method"), [(11, "widened"), (12, "widened"), (13, "fuzzy")])
+def test_an_edge_word_is_widened_over_at_most_12_glued_letters(
+    glued: str, letters: int, method: str
+) -> None:
+    """Up to SLACK letters glued to a quote's first or last word widen the span to the whole
+    word; more are an edit the fuzzy search must allow (13 of the 13 allowed here)."""
+    old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
+    revised = "x" * letters + QUOTE if glued == "before" else QUOTE + "x" * letters
+    new = old.replace(QUOTE, revised)
+    start = old.index(QUOTE)
+    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    assert (found.outcome, found.start, found.quote, found.method) == (
+        Outcome.CHANGED_QUOTE,
+        start,
+        revised,
+        method,
+    )
+
+
+@pytest.mark.parametrize("quote", ["paid in full", "prepaid in full", "paid in fullness"])
+def test_a_span_cut_inside_a_word_keeps_its_cut_when_it_moves(quote: str) -> None:
+    old = "Intro. It was prepaid in fullness. End."
+    start = old.index(quote)
+    found = Reanchorer(old, "A new first line.\n" + old).find(start, start + len(quote))
+    assert (found.outcome, found.start, found.quote, found.method) == (
+        Outcome.MOVED,
+        start + 18,
+        quote,
+        "diff",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "moved"),
+    [
+        ("Well, A is here.", "A is here.", 0),  # to the text's first code point
+        ("So A.", "A. So", 0),
+        ("Here it is: A", "Here is A", 8),  # the text's last code point
+    ],
+)
+def test_a_one_character_span_follows_its_letter_to_either_end_of_the_text(
+    old: str, new: str, moved: int
+) -> None:
+    start = old.index("A")
+    found = Reanchorer(old, new).find(start, start + 1)
+    assert (found.outcome, found.start, found.end, found.quote) == (
+        Outcome.MOVED,
+        moved,
+        moved + 1,
+        "A",
+    )
+
+
+EDITED_ONCE = QUOTE.replace("abolished", "abolishd")
+EDITED_TWICE = QUOTE.replace("penalty", "pnalti")
+
+
+@pytest.mark.parametrize("order", [(EDITED_ONCE, EDITED_TWICE), (EDITED_TWICE, EDITED_ONCE)])
+def test_of_two_edited_copies_alike_in_context_the_one_edited_less_is_the_span(
+    order: tuple[str, str],
+) -> None:
+    old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
+    new = "".join(f"Other words. Then {copy} by law. Closing. " for copy in order)
+    start = old.index(QUOTE)
+    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    at, other = new.index(EDITED_ONCE), new.index(EDITED_TWICE)
+    assert (found.outcome, found.start, found.quote, found.detail) == (
+        Outcome.CHANGED_QUOTE,
+        at,
+        EDITED_ONCE,
+        "1 characters edited",
+    )
+    assert [(c.start, c.end) for c in found.candidates] == [(other, other + len(EDITED_TWICE))]
+
+
+def test_two_edited_copies_alike_in_context_and_edits_leave_the_span_ambiguous() -> None:
+    also_once = QUOTE.replace("penalty", "penalti")
+    old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
+    new = "".join(
+        f"Other words. Then {copy} by law. Closing. " for copy in (EDITED_ONCE, also_once)
+    )
+    start = old.index(QUOTE)
+    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    first, second = new.index(EDITED_ONCE), new.index(also_once)
+    assert (found.outcome, found.start) == (Outcome.AMBIGUOUS, None)
+    assert found.detail == (
+        f"found at {first}-{first + 38} (context 7+16), {second}-{second + 39} (context 7+16): "
+        "the quote, edited, fits more than one place"
+    )
+
+
+def test_a_long_quote_whose_words_are_all_gone_is_lost_as_no_longer_in_the_text() -> None:
+    old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
+    new = "Opening words of the statement. Closing words follow here."
+    start = old.index(QUOTE)
+    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    assert (found.outcome, found.detail, found.candidates) == (
+        Outcome.LOST,
+        "the quote is no longer in the text",
+        (),
+    )
+
+
+LONG_CLAIM = "the death penalty was abolished in 2021 for every crime on the statute book"
+
+
+@pytest.mark.parametrize(
+    "revised",
+    [
+        LONG_CLAIM.replace("in 2021", "after long debate in 2021"),  # 18 characters more
+        LONG_CLAIM.replace("in 2021 for every crime", "for crimes"),  # 15 fewer
+        LONG_CLAIM.replace("in 2021", "after a very long debate in 2021"),  # 25: the limit
+    ],
+)
+@pytest.mark.parametrize("moved", [False, True])
+def test_a_long_quote_is_found_though_a_clause_was_inserted_or_cut_from_its_middle(
+    revised: str, moved: bool
+) -> None:
+    """Its ends are then further apart, or closer, than the quote is long: more than the
+    search's slack, so each end is looked for where it went, not where the length says."""
+    opening, closing = "Opening words of the statement. Then", "by law. Closing words follow here."
+    old = f"{opening} {LONG_CLAIM} {closing}"
+    new = f"{opening} {revised} {closing}"
+    if moved:  # after a long paragraph, its context on one side only
+        new = f"Closing words follow here. {FILLER} {opening} {revised} by law."
+    start = old.index(LONG_CLAIM)
+    found = Reanchorer(old, new).find(start, start + len(LONG_CLAIM))
+    assert (found.outcome, found.start, found.quote, found.method) == (
+        Outcome.CHANGED_QUOTE,
+        new.index(revised),
+        revised,
+        "fuzzy",
     )
