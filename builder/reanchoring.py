@@ -152,14 +152,6 @@ def _kind(text: str, index: int) -> str:
     return "word" if char.isalnum() else "space" if char.isspace() else "mark"
 
 
-@attrs.define
-class Claims:
-    """New places that other old copies of a span's words own, and those copies."""
-
-    places: list[Span] = attrs.Factory(list)
-    owners: set[Span] = attrs.Factory(set)
-
-
 class Reanchorer:
     """Spans of one text found again in its revision."""
 
@@ -191,7 +183,6 @@ class Reanchorer:
                 "" if unchanged else f"moved by {expected - start:+}",
                 method="diff",
             )
-        claims = Claims()
         places, copies = _places(self.new, quote, edges), _places(self.old, quote, edges)
         # Other copies, overlapping ones included ("rights rights" twice in a row); not the
         # span itself, found tolerantly without its outer spaces.
@@ -209,19 +200,18 @@ class Reanchorer:
                     "the same words, written differently",
                     method="diff",
                 )
-            found = self._choose(start, end, places, others, here, claims)
+            found = self._choose(start, end, places, others, here)
             if found is not None:
                 return found
-        return self._fuzzy(start, end, here, edges, claims.places, others)
+        return self._fuzzy(start, end, here, edges, others)
 
-    def _choose(  # noqa: PLR0917 (one call site, every argument named by its role)
+    def _choose(
         self,
         start: int,
         end: int,
         places: list[Span],
         others: list[Span],
         here: Span,
-        claims: Claims,
     ) -> Reanchored | None:
         """The one place whose context clearly prefers the span, or why there is none; None
         where every place is clearly another old copy's. Other copies are weighed only
@@ -238,6 +228,7 @@ class Reanchorer:
         if not ranked:
             return None
         owner: dict[Candidate, Span | None] = {}
+        owners: set[Span] = set()  # old copies that clearly own one of the places
         shift = here[0] - start
 
         def owned(candidate: Candidate) -> bool:
@@ -254,8 +245,7 @@ class Reanchorer:
                     None,
                 )
                 if (found := owner[candidate]) is not None:
-                    claims.places.append(candidate.span)
-                    claims.owners.add(found)
+                    owners.add(found)
             return owner[candidate] is not None
 
         best = next((c for c in ranked if not owned(c)), None)
@@ -267,7 +257,7 @@ class Reanchorer:
         if contesting:
             for candidate in ranked:  # an old copy that clearly owns another place is no rival
                 owned(candidate)
-            if any(o not in claims.owners for o in contesting):
+            if any(o not in owners for o in contesting):
                 return _ambiguous(
                     ranked, "another old copy of the words fits there as well as this span"
                 )
@@ -276,7 +266,7 @@ class Reanchorer:
             # Still this span's if every other old copy owns one of the other places.
             for candidate in ranked:
                 owned(candidate)
-            others_placed = len(claims.owners) == len(others) == len(ranked) - 1
+            others_placed = len(owners) == len(others) == len(ranked) - 1
             if not others_placed:
                 return Reanchored(
                     Outcome.LOST,
@@ -331,13 +321,12 @@ class Reanchorer:
             agree_after = reach
         return Candidate(new_start, new_end, agree_before, agree_after)
 
-    def _fuzzy(  # noqa: PLR0917 (one call site, every argument named by its role)
+    def _fuzzy(
         self,
         start: int,
         end: int,
         here: Span,
         edges: Edges,
-        claimed: list[Span],
         others: list[Span],
     ) -> Reanchored:
         """The passage most like the quote, with at most `_allowed` characters edited: looked
@@ -345,19 +334,14 @@ class Reanchorer:
         quote = self.old[start:end]
         if int(len(quote) * FUZZY_SHARE_IN_CONTEXT) == 0:
             return Reanchored(Outcome.LOST, detail="the quote is no longer in the text")
-        masked = self.new
-        for claimed_start, claimed_end in claimed:  # another copy's words are not this span's
-            masked = (
-                masked[:claimed_start] + "\0" * (claimed_end - claimed_start) + masked[claimed_end:]
-            )
         guesses: set[tuple[int, int]] = set()
         for anywhere in (False, True):  # the whole text is searched only if need be
-            guesses |= self._guesses(masked, start, end, here, anywhere=anywhere)
+            guesses |= self._guesses(start, end, here, anywhere=anywhere)
             # Of passages found from several guesses that overlap, the best ends win: the
             # others are the same passage cut worse.
             passages: list[tuple[int, ...]] = []
             for passage in sorted(
-                {p for g in guesses if (p := self._passage(masked, start, end, g, edges))},
+                {p for g in guesses if (p := self._passage(start, end, g, edges))},
                 key=lambda p: (p[3], p[2], p[0]),
             ):
                 if not any(passage[0] < kept[1] and passage[1] > kept[0] for kept in passages):
@@ -438,18 +422,16 @@ class Reanchorer:
         unchanged = self.old[old_start:old_end] == self.new[candidate.start : candidate.end]
         return unchanged and not (old_start < end and old_end > start)
 
-    def _guesses(
-        self, text: str, start: int, end: int, here: Span, *, anywhere: bool
-    ) -> set[tuple[int, int]]:
+    def _guesses(self, start: int, end: int, here: Span, *, anywhere: bool) -> set[tuple[int, int]]:
         """Where the edited quote may start and end: by bitap near where the revision puts
         the span (or anywhere), and between the words that were its neighbours."""
-        quote = self.old[start:end]
+        text, quote = self.new, self.old[start:end]
         guesses = set()
         self._dmp.Match_Threshold = float(FUZZY_SHARE_IN_CONTEXT) + 0.1
         self._dmp.Match_Distance = 10 * len(text) if anywhere else 1000
         found = self._dmp.match_main(text, quote, min(here[0], len(text)))
         if found != -1:
-            guesses.add((found, self._aligned_end(text, quote, found)))
+            guesses.add((found, self._aligned_end(quote, found)))
         if anywhere:
             return guesses
         # Between the span's old neighbours: a paragraph moved and edited brings them along.
@@ -463,27 +445,27 @@ class Reanchorer:
         )
         budget = int(len(quote) * FUZZY_SHARE_IN_CONTEXT)
         for s in ends_of_before:
-            guesses.add((s, self._aligned_end(text, quote, s)))
+            guesses.add((s, self._aligned_end(quote, s)))
             guesses |= {(s, e) for e in starts_of_after if abs(e - s - len(quote)) <= budget}
         for e in starts_of_after:
             guesses.add((max(0, e - len(quote)), e))
         return guesses
 
-    def _aligned_end(self, text: str, quote: str, found: int) -> int:
+    def _aligned_end(self, quote: str, found: int) -> int:
         """Where the quote's last character went, aligned from `found` (its end would take in
         text inserted after it)."""
         budget = int(len(quote) * FUZZY_SHARE_IN_CONTEXT)
-        alignment = self._dmp.diff_main(quote, text[found : found + len(quote) + budget])
+        alignment = self._dmp.diff_main(quote, self.new[found : found + len(quote) + budget])
         return found + int(self._dmp.diff_xIndex(alignment, len(quote) - 1)) + 1
 
     def _passage(
-        self, text: str, start: int, end: int, guess: tuple[int, int], edges: Edges
+        self, start: int, end: int, guess: tuple[int, int], edges: Edges
     ) -> tuple[int, int, int, int] | None:
         """The passage near `guess` with the span's kind of boundary at each end (start, end
         edits and cost), or None: the one most like the quote, counting each character of the
         span's context agreeing just outside it against a quarter of an edit (an edge is
         where its context begins: a last word glued to new letters is not dropped)."""
-        quote = self.old[start:end]
+        text, quote = self.new, self.old[start:end]
         found, guessed_end = guess
         slack = min(SLACK, int(len(quote) * FUZZY_SHARE_IN_CONTEXT))
         # The start as found, or by the quote's length back from the end.
@@ -491,19 +473,11 @@ class Reanchorer:
         near_starts |= {
             *range(guessed_end - len(quote) - slack, guessed_end - len(quote) + slack + 1)
         }
-        starts = [
-            s
-            for s in sorted(near_starts)
-            if 0 <= s < len(text) and edges.fits_start(self.new, s) and "\0" not in text[s : s + 1]
-        ]
+        starts = [s for s in sorted(near_starts) if s >= 0 and edges.fits_start(text, s)]
         # The end by the alignment, or by the quote's length where the alignment drifted.
         near_ends = {*range(guessed_end - slack, guessed_end + slack + 1)}
         near_ends |= {*range(found + len(quote) - slack, found + len(quote) + slack + 1)}
-        ends = [
-            e
-            for e in sorted(near_ends)
-            if 0 < e <= len(text) and edges.fits_end(self.new, e) and "\0" not in text[e - 1 : e]
-        ]
+        ends = [e for e in sorted(near_ends) if e <= len(text) and edges.fits_end(text, e)]
         words = _WORD.findall(quote) or [quote]
         old_before = _WORD.findall(self.old[max(0, start - CONTEXT) : start]) or [""]
         old_after = _WORD.findall(self.old[end : end + CONTEXT]) or [""]
@@ -511,7 +485,7 @@ class Reanchorer:
         best: tuple[int, ...] | None = None  # cost, edits, distance, s, e
         for s in starts:
             for e in ends:
-                if e <= s or "\0" in text[s:e] or _drops_edge_word(text, s, e, edge_words):
+                if e <= s or _drops_edge_word(text, s, e, edge_words):
                     continue
                 edits = Levenshtein.distance(quote, text[s:e])
                 around = self._candidate((start, end), (s, e), reach=CONTEXT)
