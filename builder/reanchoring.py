@@ -468,16 +468,12 @@ class Reanchorer:
         text, quote = self.new, self.old[start:end]
         found, guessed_end = guess
         slack = min(SLACK, int(len(quote) * FUZZY_SHARE_IN_CONTEXT))
-        # The start as found, or by the quote's length back from the end.
-        near_starts = {*range(found - slack, found + slack + 1)}
-        near_starts |= {
-            *range(guessed_end - len(quote) - slack, guessed_end - len(quote) + slack + 1)
-        }
-        starts = [s for s in sorted(near_starts) if s >= 0 and edges.fits_start(text, s)]
-        # The end by the alignment, or by the quote's length where the alignment drifted.
-        near_ends = {*range(guessed_end - slack, guessed_end + slack + 1)}
-        near_ends |= {*range(found + len(quote) - slack, found + len(quote) + slack + 1)}
-        ends = [e for e in sorted(near_ends) if e <= len(text) and edges.fits_end(text, e)]
+        # Each end near where it was guessed, or the quote's length from the other end (where
+        # the alignment drifted).
+        starts = _near(found, guessed_end - len(quote), slack)
+        starts = [s for s in starts if s >= 0 and edges.fits_start(text, s)]
+        ends = _near(guessed_end, found + len(quote), slack)
+        ends = [e for e in ends if e <= len(text) and edges.fits_end(text, e)]
         words = _WORD.findall(quote) or [quote]
         old_before = _WORD.findall(self.old[max(0, start - CONTEXT) : start]) or [""]
         old_after = _WORD.findall(self.old[end : end + CONTEXT]) or [""]
@@ -494,6 +490,11 @@ class Reanchorer:
                 if best is None or key < best:
                     best = key
         return None if best is None else (best[3], best[4], best[1], best[0])
+
+
+def _near(a: int, b: int, slack: int) -> list[int]:
+    """Every index within `slack` of `a` or of `b`, in order."""
+    return sorted({*range(a - slack, a + slack + 1), *range(b - slack, b + slack + 1)})
 
 
 def _drops_edge_word(text: str, start: int, end: int, edge_words: tuple[str, ...]) -> bool:
