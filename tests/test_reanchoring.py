@@ -584,6 +584,20 @@ def test_an_edge_word_glued_to_new_letters_stays_though_its_context_changed() ->
     )
 
 
+def test_a_first_word_glued_to_new_letters_stays_in_the_span() -> None:
+    """`EU` now `ANTIPROEU`: dropping the word would cost fewer edits than keeping it."""
+    old = "They said: EU leaders said the death penalty was abolished. And more words after it."
+    quote = "EU leaders said the death penalty was abolished"
+    new = "Now: ANTIPROEU leaders said the death penalty was abolishd. And more words after it."
+    start = old.index(quote)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    assert (found.outcome, found.start, found.quote) == (
+        Outcome.CHANGED_QUOTE,
+        new.index("ANTIPROEU"),
+        "ANTIPROEU leaders said the death penalty was abolishd",
+    )
+
+
 @pytest.mark.parametrize("glued", ["before", "after"])
 @pytest.mark.parametrize(("letters", "method"), [(11, "widened"), (12, "widened"), (13, "fuzzy")])
 def test_an_edge_word_is_widened_over_at_most_12_glued_letters(
