@@ -159,6 +159,9 @@ class Reanchorer:
         self.old, self.new = old, new
         self._dmp = diff_match_patch.diff_match_patch()
         self._dmp.Diff_Timeout = 0  # no time limit: the same texts always give the same diff
+        # Bitap looks for the quote, edited, over the whole text (distance costs at most 0.1).
+        self._dmp.Match_Threshold = float(FUZZY_SHARE_IN_CONTEXT) + 0.1
+        self._dmp.Match_Distance = 10 * len(new)
         self._diffs = self._dmp.diff_main(old, new)
         self._reverse = [(-operation, text) for operation, text in self._diffs]  # new to old
 
@@ -330,42 +333,39 @@ class Reanchorer:
         others: list[Span],
     ) -> Reanchored:
         """The passage most like the quote, with at most `_allowed` characters edited: looked
-        for where the revision puts the span, between what were its neighbours, and anywhere."""
+        for anywhere, the nearest to where the revision puts the span first, and between what
+        were its neighbours."""
         quote = self.old[start:end]
         if int(len(quote) * FUZZY_SHARE_IN_CONTEXT) == 0:
             return Reanchored(Outcome.LOST, detail="the quote is no longer in the text")
-        guesses: set[tuple[int, int]] = set()
-        for anywhere in (False, True):  # the whole text is searched only if need be
-            guesses |= self._guesses(start, end, here, anywhere=anywhere)
-            # Of passages found from several guesses that overlap, the best ends win: the
-            # others are the same passage cut worse.
-            passages: list[tuple[int, ...]] = []
-            for passage in sorted(
-                {p for g in guesses if (p := self._passage(start, end, g, edges))},
-                key=lambda p: (p[3], p[2], p[0]),
-            ):
-                if not any(passage[0] < kept[1] and passage[1] > kept[0] for kept in passages):
-                    passages.append(passage)
-            scored = sorted(
-                ((edits, self._candidate((start, end), (s, e))) for s, e, edits, _ in passages),
-                key=lambda f: (f[0], -f[1].context, f[1].start),
-            )
-            close = [
-                (edits, c)
-                for edits, c in scored
-                if edits <= _allowed(quote, c)
-                and not self._untouched_elsewhere(start, end, c)
-                and not self._fits_another(c, others)
-            ]
-            found = [
-                (edits, c)
-                for edits, c in close
-                if _overlap(c.span, here)
-                or c.context >= FAR_CONTEXT
-                or len(quote) - edits >= LONG_QUOTE
-            ]
-            if found:
-                break
+        guesses = self._guesses(start, end, here)
+        # Of passages found from several guesses that overlap, the best ends win: the
+        # others are the same passage cut worse.
+        passages: list[tuple[int, ...]] = []
+        for passage in sorted(
+            {p for g in guesses if (p := self._passage(start, end, g, edges))},
+            key=lambda p: (p[3], p[2], p[0]),
+        ):
+            if not any(passage[0] < kept[1] and passage[1] > kept[0] for kept in passages):
+                passages.append(passage)
+        scored = sorted(
+            ((edits, self._candidate((start, end), (s, e))) for s, e, edits, _ in passages),
+            key=lambda f: (f[0], -f[1].context, f[1].start),
+        )
+        close = [
+            (edits, c)
+            for edits, c in scored
+            if edits <= _allowed(quote, c)
+            and not self._untouched_elsewhere(start, end, c)
+            and not self._fits_another(c, others)
+        ]
+        found = [
+            (edits, c)
+            for edits, c in close
+            if _overlap(c.span, here)
+            or c.context >= FAR_CONTEXT
+            or len(quote) - edits >= LONG_QUOTE
+        ]
         if not found:
             if not scored:
                 return Reanchored(Outcome.LOST, detail="the quote is no longer in the text")
@@ -422,18 +422,15 @@ class Reanchorer:
         unchanged = self.old[old_start:old_end] == self.new[candidate.start : candidate.end]
         return unchanged and not (old_start < end and old_end > start)
 
-    def _guesses(self, start: int, end: int, here: Span, *, anywhere: bool) -> set[tuple[int, int]]:
-        """Where the edited quote may start and end: by bitap near where the revision puts
-        the span (or anywhere), and between the words that were its neighbours."""
+    def _guesses(self, start: int, end: int, here: Span) -> set[tuple[int, int]]:
+        """Where the edited quote may start and end: by bitap over the whole text (of like
+        matches, the one nearest where the revision puts the span), and between the words that
+        were its neighbours."""
         text, quote = self.new, self.old[start:end]
         guesses = set()
-        self._dmp.Match_Threshold = float(FUZZY_SHARE_IN_CONTEXT) + 0.1
-        self._dmp.Match_Distance = 10 * len(text) if anywhere else 1000
-        found = self._dmp.match_main(text, quote, min(here[0], len(text)))
+        found = self._dmp.match_main(text, quote, here[0])
         if found != -1:
             guesses.add((found, self._aligned_end(quote, found)))
-        if anywhere:
-            return guesses
         # Between the span's old neighbours: a paragraph moved and edited brings them along.
         width = CONTEXT // 2
         before, after = self.old[max(0, start - width) : start], self.old[end : end + width]
@@ -448,7 +445,7 @@ class Reanchorer:
             guesses.add((s, self._aligned_end(quote, s)))
             guesses |= {(s, e) for e in starts_of_after if abs(e - s - len(quote)) <= budget}
         for e in starts_of_after:
-            guesses.add((max(0, e - len(quote)), e))
+            guesses.add((e - len(quote), e))
         return guesses
 
     def _aligned_end(self, quote: str, found: int) -> int:
