@@ -472,13 +472,16 @@ class Reanchorer:
         ends = _near(guessed_end, found + len(quote), slack)
         ends = [e for e in ends if e <= len(text) and edges.fits_end(text, e)]
         words = _WORD.findall(quote) or [quote]
-        old_before = _WORD.findall(self.old[max(0, start - CONTEXT) : start]) or [""]
-        old_after = _WORD.findall(self.old[end : end + CONTEXT]) or [""]
-        edge_words = (words[0], words[-1], old_before[-1], old_after[0])
+        edge_words = words[0], words[-1]
+        # Words the old text had around the span are no new letters glued to an edge word.
+        known = {
+            *_WORD.findall(self.old, start - CONTEXT, start),
+            *_WORD.findall(self.old, end, end + CONTEXT),
+        }
         best: tuple[int, ...] | None = None  # cost, edits, distance, s, e
         for s in starts:
             for e in ends:
-                if e <= s or _drops_edge_word(text, s, e, edge_words):
+                if e <= s or _drops_edge_word(text, s, e, edge_words, known):
                     continue
                 edits = Levenshtein.distance(quote, text[s:e])
                 around = self._candidate((start, end), (s, e), reach=CONTEXT)
@@ -494,16 +497,24 @@ def _near(a: int, b: int, slack: int) -> list[int]:
     return sorted({*range(a - slack, a + slack + 1), *range(b - slack, b + slack + 1)})
 
 
-def _drops_edge_word(text: str, start: int, end: int, edge_words: tuple[str, ...]) -> bool:
+def _drops_edge_word(
+    text: str, start: int, end: int, edge_words: tuple[str, str], known: set[str]
+) -> bool:
     """Whether, within a few characters of `text[start:end]`, the text goes on with the
     quote's first or last word glued to new letters (`EU00`, where the old text had `EU` and
     then `,`): the passage would leave that word out, with any word between, or take a copy
-    of it further on."""
-    first, last, old_before, old_after = edge_words
-    after = _WORD.findall(text, end, min(len(text), end + len(last) + SLACK))
-    before = _WORD.findall(text[max(0, start - len(first) - SLACK) : start])
-    glued_after = any(w not in (last, old_after) and w.startswith(last) for w in after)
-    glued_before = any(w not in (first, old_before) and w.endswith(first) for w in before)
+    of it further on. Words in `known` were there before."""
+    first, last = edge_words
+    # The words within reach, whole: one cut by the reach is not new letters.
+    reach_after, reach_before = end + len(last) + SLACK, max(0, start - len(first) - SLACK)
+    while inside_word(text, reach_after):
+        reach_after += 1
+    while inside_word(text, reach_before):
+        reach_before -= 1
+    after = _WORD.findall(text, end, reach_after)
+    before = _WORD.findall(text, reach_before, start)
+    glued_after = any(w != last and w not in known and w.startswith(last) for w in after)
+    glued_before = any(w != first and w not in known and w.endswith(first) for w in before)
     return glued_after or glued_before
 
 

@@ -732,3 +732,43 @@ def test_a_long_quote_is_found_though_a_clause_was_inserted_or_cut_from_its_midd
         revised,
         "fuzzy",
     )
+
+
+def test_a_word_cut_by_the_edge_words_reach_is_not_taken_for_new_letters() -> None:
+    """`a four-day visit`, with a typo: `Turmagambetova` before it, whose end `ambetova` the
+    search's reach cuts off, ends in the span's first word `a` but is no new letters glued to
+    it. The span keeps its first words."""
+    old = (
+        "The head of the foundation, Zhemis Turmagambetova, paid a four-day visit to "
+        "Luxembourg and Brussels, Kazinform has learned."
+    )
+    quote = "a four-day visit to Luxembourg and Brussels, Kazinform"
+    new = old.replace("visit", "viisit")
+    start = old.index(quote)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    assert (found.outcome, found.start, found.quote) == (
+        Outcome.CHANGED_QUOTE,
+        start,
+        "a four-day viisit to Luxembourg and Brussels, Kazinform",
+    )
+
+
+def test_a_word_the_old_text_had_next_to_the_span_is_not_taken_for_new_letters() -> None:
+    """`PROEU` before the span and `EUROPEAN` after it were there before: they hold the
+    span's first and last word `EU`, but are no letters glued to them by the revision."""
+    old = (
+        "The delegates of PROEU EU leaders said the death penalty was abolished in the EU "
+        "EUROPEAN parliament."
+    )
+    quote = "EU leaders said the death penalty was abolished in the EU"
+    new = (
+        "Now: of PROEU EU leaders said the death penalty was abolishd in the EU EUROPEAN "
+        "parliament."
+    )
+    start = old.index(quote)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    assert (found.outcome, found.start, found.quote) == (
+        Outcome.CHANGED_QUOTE,
+        new.index("EU leaders"),
+        "EU leaders said the death penalty was abolishd in the EU",
+    )
