@@ -17,6 +17,7 @@ from builder.reanchoring import (
     FUZZY_SHARE_IN_CONTEXT,
     Candidate,
     Outcome,
+    Reanchored,
     Reanchorer,
     _compare,
     _kind,
@@ -772,3 +773,130 @@ def test_a_word_the_old_text_had_next_to_the_span_is_not_taken_for_new_letters()
         new.index("EU leaders"),
         "EU leaders said the death penalty was abolishd in the EU",
     )
+
+
+def test_a_span_that_ended_the_text_is_lost_once_its_words_are_cut() -> None:
+    """The words before it now end the text: the search for its start reaches the text's
+    end, where no passage can begin."""
+    old = f"Opening words of the statement. Then {QUOTE}"
+    new = "Opening words of the statement. Then "
+    found = Reanchorer(old, new).find(len(old) - len(QUOTE), len(old))
+    assert (found.outcome, found.start) == (Outcome.LOST, None)
+
+
+@pytest.mark.parametrize("before", ["Opening words of the statement. Then ", "Other words: "])
+def test_an_edited_span_at_the_end_of_the_text_ends_on_its_last_code_point(before: str) -> None:
+    old = f"Opening words of the statement. Then {QUOTE}"
+    new = before + EDITED_ONCE
+    found = Reanchorer(old, new).find(len(old) - len(QUOTE), len(old))
+    assert (found.outcome, found.start, found.end, found.method) == (
+        Outcome.CHANGED_QUOTE,
+        len(before),
+        len(new),
+        "fuzzy",
+    )
+
+
+@pytest.mark.parametrize(("letters", "kept"), [(4, True), (5, False)])
+def test_a_word_widened_may_hold_as_many_new_letters_as_a_fuzzy_match_may_edit(
+    letters: int, kept: bool
+) -> None:
+    """`paid in full` (12 characters, its context all there) may have 4 edited: 4 letters
+    glued to `paid` widen the span; 5 are too many for any match."""
+    start = PAID.index("paid in full")
+    new = PAID.replace("paid in full", "x" * letters + "paid in full")
+    found = Reanchorer(PAID, new).find(start, start + len("paid in full"))
+    if kept:
+        assert (found.outcome, found.start, found.method) == (
+            Outcome.CHANGED_QUOTE,
+            start,
+            "widened",
+        )
+    else:
+        assert (found.outcome, found.start) == (Outcome.LOST, None)
+        assert found.detail.endswith(
+            "5 characters edited, differs in more than the 4 allowed there"
+        )
+
+
+def _far_away(quote: str, agreeing: int, copies: int = 1) -> tuple[str, Reanchored]:
+    """The span's sentence and another old copy of its words are gone; the words turn up
+    far away (`copies` times), the last with `agreeing` characters of the span's context."""
+    said = "The minister said it was "
+    old = (
+        f"Intro text here. {said}{quote} and left. More. {FILLER} "
+        f"Later, per a report: {quote} too. End."
+    )
+    items = "".join(f" Item: {quote}." for _ in range(copies - 1))
+    new = (
+        f"Intro text here. The minister left. More. {FILLER} Later a report came. End.{items} "
+        f"Elsewhere, #{said[-agreeing:]}{quote}!"
+    )
+    start = old.index(quote)
+    return new, Reanchorer(old, new).find(start, start + len(quote))
+
+
+@pytest.mark.parametrize(
+    ("quote", "agreeing", "kept"),
+    [
+        ("abolished in 2021", 15, False),
+        ("abolished in 2021", 16, True),  # FAR_CONTEXT
+        ("abolished in 2021 by a new rule", 15, False),  # 31 characters
+        ("abolished in 2021 by the new law", 15, True),  # 32: LONG_QUOTE
+    ],
+)
+def test_unedited_words_far_away_need_16_characters_of_context_or_32_of_their_own(
+    quote: str, agreeing: int, kept: bool
+) -> None:
+    """While another old copy of the words is unaccounted for, words found far from where
+    the revision puts the span are the span's only with FAR_CONTEXT characters of its
+    context, or if the quote is LONG_QUOTE characters long."""
+    new, found = _far_away(quote, agreeing)
+    if kept:
+        assert (found.outcome, found.start, found.context) == (
+            Outcome.MOVED,
+            new.index(f"{quote}!"),
+            (agreeing, 0),
+        )
+    else:
+        assert (found.outcome, found.start) == (Outcome.LOST, None)
+
+
+def test_a_lost_span_names_the_five_likeliest_of_the_places_its_words_remain() -> None:
+    new, found = _far_away("abolished in 2021", 13, copies=6)
+    assert (found.outcome, found.start) == (Outcome.LOST, None)
+    last = new.index("abolished in 2021!")
+    assert [(c.start, c.before) for c in found.candidates] == [
+        (last, 13),
+        *((m.start(), 1) for m in list(re.finditer("abolished in 2021[.]", new))[:4]),
+    ]
+
+
+def test_words_where_the_revision_puts_the_span_need_little_of_its_context() -> None:
+    """Near where they were, 13 characters of context (fewer than FAR_CONTEXT) do."""
+    quote = "abolished in 2021"
+    old = (
+        f"Intro text here. The minister said it was {quote} and left. More. {FILLER} "
+        f"Later, per a report: {quote} too. End."
+    )
+    new = f"Intro text here. So he said it was {quote}! More. {FILLER} Later a report came. End."
+    start = old.index(quote)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    assert (found.outcome, found.start, found.context) == (
+        Outcome.MOVED,
+        new.index(quote),
+        (13, 0),
+    )
+
+
+def test_an_edited_copy_with_clearly_more_context_wins_over_copies_edited_as_much() -> None:
+    """Five more copies, each edited once too, with less of the context: the span goes to
+    the one in its own sentence, and its report names four of the others."""
+    also_once = QUOTE.replace("penalty", "penalti")
+    old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
+    new = old.replace(QUOTE, EDITED_ONCE) + f" Other words. Then {also_once} by law. Closing." * 5
+    start = old.index(QUOTE)
+    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    assert (found.outcome, found.start, found.quote) == (Outcome.CHANGED_QUOTE, start, EDITED_ONCE)
+    others = [m.start() for m in re.finditer(also_once, new)]
+    assert [c.start for c in found.candidates] == others[:4]
