@@ -21,6 +21,7 @@ from builder.reanchoring import (
     Reanchorer,
     _compare,
     _kind,
+    _overlap,
 )
 from tests.conftest import PROJECT
 
@@ -900,3 +901,47 @@ def test_an_edited_copy_with_clearly_more_context_wins_over_copies_edited_as_muc
     assert (found.outcome, found.start, found.quote) == (Outcome.CHANGED_QUOTE, start, EDITED_ONCE)
     others = [m.start() for m in re.finditer(also_once, new)]
     assert [c.start for c in found.candidates] == others[:4]
+
+
+@pytest.mark.parametrize("quote", [" abolished in 2021", "abolished in 2021 ", "abolished in 2021"])
+def test_a_span_with_a_space_at_an_edge_follows_its_moved_paragraph_exactly(quote: str) -> None:
+    """Its words are found as they are, spaces included (a tolerant search drops them)."""
+    old = f"Intro. The minister said it was abolished in 2021 and left.\n{FILLER}\nThe end."
+    new = f"{FILLER}\nIntro. The minister said it was abolished in 2021 and left.\nThe end."
+    start = old.index(quote)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    assert (found.outcome, found.start, found.quote, found.method) == (
+        Outcome.MOVED,
+        new.index(quote),
+        quote,
+        "exact",
+    )
+
+
+def test_a_place_two_old_copies_could_own_goes_to_the_one_the_revision_brought_there() -> None:
+    """Bravo's copy kept its words before the second place, Charlie's its words after it:
+    the revision's shift brings Bravo's there, so Bravo's owns it. Charlie's, unaccounted
+    for, fits the first place as well as the span (each better on one side): ambiguous."""
+    quote = "the penalty was abolished"
+    alpha = ("Alpha reported today that ", " according to the alpha sources.")
+    bravo = ("Bravo wrote in her column ", " as the bravo paper put it.")
+    charlie = ("Charlie said on the radio ", " in the charlie broadcast.")
+    old = "\n".join(f"{before}{quote}{after}" for before, after in (charlie, alpha, bravo))
+    new = "\n".join(f"{before}{quote}{charlie[1]}" for before in (alpha[0], bravo[0]))
+    start = old.index(alpha[0]) + len(alpha[0])
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    assert found.outcome is Outcome.AMBIGUOUS
+    assert found.detail.endswith("another old copy of the words fits there as well as this span")
+
+
+@given(
+    st.tuples(st.integers(0, 20), st.integers(1, 8)),
+    st.tuples(st.integers(0, 20), st.integers(1, 8)),
+)
+def test_two_places_overlap_exactly_when_they_share_a_character(
+    a: tuple[int, int], b: tuple[int, int]
+) -> None:
+    """Places that only touch (one ends where the other begins) do not overlap."""
+    first, second = (a[0], a[0] + a[1]), (b[0], b[0] + b[1])
+    shared = set(range(*first)) & set(range(*second))
+    assert _overlap(first, second) is _overlap(second, first) is bool(shared)
