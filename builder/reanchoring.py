@@ -189,7 +189,7 @@ class Reanchorer:
         places, copies = _places(self.new, quote, edges), _places(self.old, quote, edges)
         # Other copies, overlapping ones included ("rights rights" twice in a row); not the
         # span itself, found tolerantly without its outer spaces.
-        others = [(s, e) for s, e in copies if not start <= s <= e <= end]
+        others = [(s, e) for s, e in copies if not (start <= s and e <= end)]
         if places:
             paired = (expected, expected_end) in places
             same = _method(quote, self.new[expected:expected_end]) != "widened"

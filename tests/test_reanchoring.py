@@ -573,8 +573,12 @@ def test_the_kind_of_character_at_a_span_edge(text: str, index: int, kind: str) 
 
 def test_an_edge_word_glued_to_new_letters_stays_though_its_context_changed() -> None:
     """Dropping `the EU` (now `the EUROPEANS`) would cost fewer edits than keeping it, once
-    the text after it was rewritten too; the span keeps its last word, as it is now."""
-    old = "Statement. They said the death penalty was abolished in the EU, and in Kazakhstan."
+    the text after it was rewritten too; the span keeps its last word, as it is now. That the
+    old text had `EUROPEANS` elsewhere, far from the span, changes nothing."""
+    old = (
+        "Statement. They said the death penalty was abolished in the EU, and in Kazakhstan. "
+        "Much later in the text, the EUROPEANS spoke."
+    )
     quote = "the death penalty was abolished in the EU"
     new = old.replace("abolished in the EU, and in Kazakhstan", "abolishd in the EUROPEANS; or not")
     start = old.index(quote)
@@ -586,11 +590,30 @@ def test_an_edge_word_glued_to_new_letters_stays_though_its_context_changed() ->
     )
 
 
+def test_an_edge_word_glued_to_new_letters_a_few_words_on_stays_in_the_span() -> None:
+    """`the EU` now `the new EUROPEANS`: the glued word, 9 characters after `in`, is within
+    reach (SLACK and the word's length), so the span is not cut before it."""
+    old = "Statement. They said the death penalty was abolished in the EU, and in Kazakhstan."
+    quote = "the death penalty was abolished in the EU"
+    new = old.replace(
+        "abolished in the EU, and in Kazakhstan", "abolishd in the new EUROPEANS; or not"
+    )
+    start = old.index(quote)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    assert (found.outcome, found.start, found.quote) == (
+        Outcome.CHANGED_QUOTE,
+        start,
+        "the death penalty was abolishd in the new EUROPEANS",
+    )
+
+
 def test_a_first_word_glued_to_new_letters_stays_in_the_span() -> None:
-    """`EU` now `ANTIPROEU`: dropping the word would cost fewer edits than keeping it."""
-    old = "They said: EU leaders said the death penalty was abolished. And more words after it."
+    """`EU` now `ANTIPROEU`: dropping the word would cost fewer edits than keeping it. That
+    the old text had `ANTIPROEU` elsewhere, far from the span, changes nothing."""
+    after = "And more words after it, from the ANTIPROEU side."
+    old = f"They said: EU leaders said the death penalty was abolished. {after}"
     quote = "EU leaders said the death penalty was abolished"
-    new = "Now: ANTIPROEU leaders said the death penalty was abolishd. And more words after it."
+    new = f"Now: ANTIPROEU leaders said the death penalty was abolishd. {after}"
     start = old.index(quote)
     found = Reanchorer(old, new).find(start, start + len(quote))
     assert (found.outcome, found.start, found.quote) == (
