@@ -3,6 +3,7 @@ ambiguous or lost with the reason; it is never silently put somewhere else."""
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
@@ -284,6 +285,84 @@ def test_every_judged_report_on_the_benchmark_revisions_is_as_reviewed(
                 + (f" | weighed {weighed}" if weighed else "")
             )
     file_regression.check("\n".join(lines) + "\n", basename="judged-reports", extension=".txt")
+
+
+def test_every_judged_report_on_small_random_revisions_is_as_reviewed(
+    file_regression: FileRegressionFixture,
+) -> None:
+    """Like the benchmark's, on 1,000 small texts of few words, so that copies, glued
+    letters, cut words and edits near the ends are common (with Romanian letters, a Cyrillic
+    look-alike, a no-break space and an emoji among them), revised by typos, insertions,
+    deletions, moves, letters glued to words and copies: where the diff alone does not place
+    a span, the report, by revision number (`_small_text` and `_small_revision` make them
+    again from the seed). Changes show in tests/test_reanchoring/judged-small-reports.txt."""
+    rng = random.Random(19)
+    lines = []
+    for number in range(1000):
+        old = _small_text(rng)
+        new = _small_revision(rng, old)
+        reanchorer = Reanchorer(old, new)
+        words = [m.span() for m in re.finditer(r"\w+", old)]
+        for _ in range(4):
+            first = rng.randrange(len(words))
+            start, end = words[first][0], words[min(len(words) - 1, first + rng.randrange(8))][1]
+            found = reanchorer.find(start, end)
+            if found.method == "diff":
+                continue
+            place = "" if found.start is None else f" {found.start}-{found.end} {found.method}"
+            weighed = "; ".join(str(c) for c in found.candidates)
+            lines.append(
+                f"#{number} {start}-{end}: {found.outcome.value}{place}: {found.detail}"
+                + (f" | weighed {weighed}" if weighed else "")
+            )
+    file_regression.check(
+        "\n".join(lines) + "\n", basename="judged-small-reports", extension=".txt"
+    )
+
+
+# Words of the small texts: a few repeated often, one glued into another (EU, EUROPEANS).
+SMALL_WORDS = (
+    *("the", "EU", "death", "penalty", "was", "abolished", "in", "2021", "by", "law"),
+    *("said", "minister", "rights", "EUROPEANS", "a", "an", "it", "dreptul", "omului"),
+    *("\u0421ourt", "\U0001f600"),  # a Cyrillic look-alike C, an emoji
+)
+
+
+def _small_text(rng: random.Random) -> str:
+    """8 to 39 of SMALL_WORDS, between spaces, punctuation, line breaks, no-break spaces."""
+    words = [rng.choice(SMALL_WORDS) for _ in range(rng.randrange(8, 40))]
+    return "".join(
+        w + rng.choice((" ", " ", " ", ", ", ". ", "\n", "\u00a0")) for w in words
+    ).strip()
+
+
+def _small_revision(rng: random.Random, old: str) -> str:
+    """`old` with one to four edits, each at a random place."""
+    new = old
+    for _ in range(rng.randrange(1, 5)):
+        at = rng.randrange(len(new))
+        part = new[at : at + rng.randrange(5, 40)]
+        kind = rng.choice(("typo", "insert", "delete", "move", "glue", "copy"))
+        if kind == "typo":
+            new = new[:at] + rng.choice("xyz") + new[at + 1 :]
+        elif kind == "insert":
+            words = " ".join(rng.choice(SMALL_WORDS) for _ in range(rng.randrange(1, 4)))
+            new = f"{new[:at]} {words} {new[at:]}"
+        elif kind == "delete":
+            new = new[:at] + new[at + rng.randrange(1, 20) :]
+        elif kind == "move":
+            rest = new[:at] + new[at + len(part) :]
+            to = rng.randrange(len(rest) + 1)
+            new = rest[:to] + part + rest[to:]
+        elif kind == "glue":
+            new = (
+                new[:at]
+                + "".join(rng.choice("XYZW") for _ in range(rng.randrange(1, 6)))
+                + new[at:]
+            )
+        else:
+            new = f"{new[: at + len(part)]} {part}{new[at + len(part) :]}"
+    return new
 
 
 def _revisions(seed: int) -> list[tuple[str, tuple[str, str], list[tuple[str, int, int]]]]:
