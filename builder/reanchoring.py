@@ -445,7 +445,7 @@ class Reanchorer:
             guesses.add((s, self._aligned_end(quote, s)))
             guesses |= {(s, e) for e in starts_of_after if abs(e - s - len(quote)) <= budget}
         for e in starts_of_after:
-            guesses.add((e - len(quote), e))
+            guesses.add((max(0, e - len(quote)), e))
         return guesses
 
     def _aligned_end(self, quote: str, found: int) -> int:
@@ -467,21 +467,30 @@ class Reanchorer:
         slack = min(SLACK, int(len(quote) * FUZZY_SHARE_IN_CONTEXT))
         # Each end near where it was guessed, or the quote's length from the other end (where
         # the alignment drifted).
-        starts = _near(found, guessed_end - len(quote), slack)
-        starts = [s for s in starts if s >= 0 and edges.fits_start(text, s)]
-        ends = _near(guessed_end, found + len(quote), slack)
-        ends = [e for e in ends if e <= len(text) and edges.fits_end(text, e)]
         words = _WORD.findall(quote) or [quote]
-        edge_words = words[0], words[-1]
         # Words the old text had around the span are no new letters glued to an edge word.
         known = {
-            *_WORD.findall(self.old, start - CONTEXT, start),
-            *_WORD.findall(self.old, end, end + CONTEXT),
+            *_WORD.findall(self.old, _word_start(self.old, start - CONTEXT), start),
+            *_WORD.findall(self.old, end, _word_end(self.old, end + CONTEXT)),
         }
+        starts = _near(found, guessed_end - len(quote), slack)
+        starts = [
+            s
+            for s in starts
+            if s >= 0 and edges.fits_start(text, s) and not _glued_before(text, s, words[0], known)
+        ]
+        ends = _near(guessed_end, found + len(quote), slack)
+        ends = [
+            e
+            for e in ends
+            if e <= len(text)
+            and edges.fits_end(text, e)
+            and not _glued_after(text, e, words[-1], known)
+        ]
         best: tuple[int, ...] | None = None  # cost, edits, distance, s, e
         for s in starts:
             for e in ends:
-                if e <= s or _drops_edge_word(text, s, e, edge_words, known):
+                if e <= s:
                     continue
                 edits = Levenshtein.distance(quote, text[s:e])
                 around = self._candidate((start, end), (s, e), reach=CONTEXT)
@@ -497,25 +506,36 @@ def _near(a: int, b: int, slack: int) -> list[int]:
     return sorted({*range(a - slack, a + slack + 1), *range(b - slack, b + slack + 1)})
 
 
-def _drops_edge_word(
-    text: str, start: int, end: int, edge_words: tuple[str, str], known: set[str]
-) -> bool:
-    """Whether, within a few characters of `text[start:end]`, the text goes on with the
-    quote's first or last word glued to new letters (`EU00`, where the old text had `EU` and
-    then `,`): the passage would leave that word out, with any word between, or take a copy
-    of it further on. Words in `known` were there before."""
-    first, last = edge_words
-    # The words within reach, whole: one cut by the reach is not new letters.
-    reach_after, reach_before = end + len(last) + SLACK, max(0, start - len(first) - SLACK)
-    while inside_word(text, reach_after):
-        reach_after += 1
-    while inside_word(text, reach_before):
-        reach_before -= 1
-    after = _WORD.findall(text, end, reach_after)
-    before = _WORD.findall(text, reach_before, start)
-    glued_after = any(w != last and w not in known and w.startswith(last) for w in after)
-    glued_before = any(w != first and w not in known and w.endswith(first) for w in before)
-    return glued_after or glued_before
+def _glued_after(text: str, end: int, last: str, known: set[str]) -> bool:
+    """Whether, within a few characters after `end`, the text has the quote's last word
+    glued to new letters (`EU00`, where the old text had `EU` and then `,`): a passage ending
+    at `end` would leave that word out, with any word between, or take a copy of it further
+    on. Words in `known` were there before."""
+    after = _WORD.findall(text, end, _word_end(text, end + len(last) + SLACK))
+    return any(w != last and w not in known and w.startswith(last) for w in after)
+
+
+def _glued_before(text: str, start: int, first: str, known: set[str]) -> bool:
+    """The same before `start`, for the quote's first word (`00EU`)."""
+    before = _WORD.findall(text, _word_start(text, start - len(first) - SLACK), start)
+    return any(w != first and w not in known and w.endswith(first) for w in before)
+
+
+def _word_end(text: str, index: int) -> int:
+    """`index`, or the end of the word it cuts, up to CONTEXT characters on (a word is read
+    whole, not as the letters a reach happens to take)."""
+    limit = index + CONTEXT
+    while index < limit and inside_word(text, index):
+        index += 1
+    return index
+
+
+def _word_start(text: str, index: int) -> int:
+    """`index`, or the start of the word it cuts, up to CONTEXT characters back."""
+    limit = index - CONTEXT
+    while index > limit and inside_word(text, index):
+        index -= 1
+    return index
 
 
 _WORD = re.compile(r"\w+")

@@ -1047,3 +1047,34 @@ def test_two_places_overlap_exactly_when_they_share_a_character(
     first, second = (a[0], a[0] + a[1]), (b[0], b[0] + b[1])
     shared = set(range(*first)) & set(range(*second))
     assert _overlap(first, second) is _overlap(second, first) is bool(shared)
+
+
+def test_a_quote_at_the_start_of_the_text_that_lost_a_clause_is_found() -> None:
+    """22 characters cut from a 75-character quote that begins the text: its start is
+    guessed from its end, back before the text's start, and searched from 0."""
+    quote = "The committee approved the annual budget for the regional hospital network"
+    like = quote.replace("network", "nitwork")
+    rest = " yesterday. More text follows here and there, at length. Some other paragraph. "
+    old = f"{quote}{rest}{like} was also said before."
+    new = old.replace("annual budget for the ", "", 1)
+    found = Reanchorer(old, new).find(0, len(quote))
+    assert (found.outcome, found.start, found.quote) == (
+        Outcome.CHANGED_QUOTE,
+        0,
+        "The committee approved the regional hospital network",
+    )
+
+
+def test_a_word_the_old_text_had_only_in_part_near_the_span_is_no_known_word() -> None:
+    """`EUROPEANS` ends past the CONTEXT characters after the span: the old text's words
+    there are read whole, so `EUROPE`, glued to `EU` by the revision, is new letters."""
+    quote = "the death penalty was abolished in the EU"
+    old = f"Statement. They said {quote}, and in Kazakhstan, also EUROPEANS spoke."
+    new = old.replace("abolished in the EU, and in Kazakhstan", "abolishd in the EUROPE; or not")
+    start = old.index(quote)
+    found = Reanchorer(old, new).find(start, start + len(quote))
+    assert (found.outcome, found.start, found.quote) == (
+        Outcome.CHANGED_QUOTE,
+        start,
+        "the death penalty was abolishd in the EUROPE",
+    )
