@@ -38,6 +38,12 @@ def _edited(quote: str, count: int) -> str:
     return "".join(changed)
 
 
+def _find(old: str, new: str, quote: str) -> Reanchored:
+    """The span of `quote`'s first occurrence in `old`, found again in `new`."""
+    start = old.index(quote)
+    return Reanchorer(old, new).find(start, start + len(quote))
+
+
 @pytest.mark.parametrize(("edited", "kept"), [(0, True), (13, True), (14, False), (20, False)])
 def test_in_its_context_a_third_of_a_quote_may_be_edited(edited: int, kept: bool) -> None:
     """Where all 32 characters of context on each side agree, a quote of 39 characters with
@@ -45,7 +51,7 @@ def test_in_its_context_a_third_of_a_quote_may_be_edited(edited: int, kept: bool
     old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
     new = old.replace(QUOTE, _edited(QUOTE, edited))
     start = old.index(QUOTE)
-    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    found = _find(old, new, QUOTE)
     if kept:
         assert found.outcome in (Outcome.CHANGED_QUOTE, Outcome.UNCHANGED), found
         assert (found.start, found.end) == (start, start + len(QUOTE))
@@ -60,8 +66,7 @@ def test_with_its_context_gone_a_tenth_of_a_quote_may_be_edited(edited: int, kep
     """Where the text around the quote was rewritten too, only a tenth of it may differ."""
     old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
     new = f"A preface, longer, and of other words:{_edited(QUOTE, edited)}; a new ending."
-    start = old.index(QUOTE)
-    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    found = _find(old, new, QUOTE)
     if kept:
         assert found.outcome is Outcome.CHANGED_QUOTE, found
         assert found.quote == _edited(QUOTE, edited)
@@ -78,8 +83,7 @@ def test_with_part_of_its_context_the_limit_lies_between_a_tenth_and_a_third(
     39 characters, plus 13/32 of the way to a third, allows 7 edited."""
     old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
     new = f"A preface, longer, and of other words: Then {_edited(QUOTE, edited)} by law; end."
-    start = old.index(QUOTE)
-    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    found = _find(old, new, QUOTE)
     if kept:
         assert (found.outcome, found.context) == (Outcome.CHANGED_QUOTE, (6, 7)), found
     else:
@@ -96,8 +100,7 @@ def test_a_paragraph_copied_right_before_the_original_makes_its_spans_ambiguous(
     old = f"Opening line of the text.\n\n{PARAGRAPH}\n\nClosing line of the text.\n"
     new = old.replace(PARAGRAPH, f"{PARAGRAPH}\n\n{PARAGRAPH}")
     quote = "abolished in 2021"
-    start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
+    found = _find(old, new, quote)
     assert found.outcome is Outcome.AMBIGUOUS, found
     assert found.start is None
 
@@ -475,8 +478,7 @@ def test_a_short_edited_quote_far_away_without_its_context_is_not_taken() -> Non
     context: as likely a chance repetition as the span's own words."""
     old = f"Intro text here. The minister said it was abolished in 2021 and left. More. {FILLER}"
     new = f"Intro text here. The minister left. More. {FILLER} Elsewhere: abolishd in 2021!"
-    start = old.index("abolished in 2021")
-    found = Reanchorer(old, new).find(start, start + len("abolished in 2021"))
+    found = _find(old, new, "abolished in 2021")
     assert (found.outcome, found.start) == (Outcome.LOST, None)
     at = new.index("abolishd")
     assert found.detail == (
@@ -496,8 +498,7 @@ def test_far_away_a_quote_needs_32_unedited_characters_of_its_own(quote: str, ke
     old = f"Intro text here. The minister said the {quote} and left. More. {FILLER}"
     edited = quote.replace("abolished", "abolishd")
     new = f"Intro text here. The minister left. More. {FILLER} Elsewhere: {edited}!"
-    start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
+    found = _find(old, new, quote)
     if kept:
         assert (found.outcome, found.start, found.quote) == (
             Outcome.CHANGED_QUOTE,
@@ -590,8 +591,7 @@ SAID = "Opening words. The minister said the death penalty was abolished in 2021
 def test_the_diff_places_a_span_whose_words_occur_once_and_says_how_far_it_moved(
     new: str, expected: tuple[str, int, str]
 ) -> None:
-    start = SAID.index("the death penalty was abolished")
-    found = Reanchorer(SAID, new).find(start, start + len("the death penalty was abolished"))
+    found = _find(SAID, new, "the death penalty was abolished")
     assert (found.outcome.value, found.start, found.detail) == expected
     assert found.method == "diff"
     assert found.quote == new[found.start : found.start + len("the death penalty was abolished")]
@@ -604,8 +604,7 @@ def test_a_place_two_old_copies_fit_as_well_is_ambiguous() -> None:
     second = "A second report, from the autumn and by a rights group, said that torture "
     old = f"{first}was abolished in law and in practice. {second}was abolished only on paper."
     new = f"{first}was abolished only on paper."
-    start = old.index("was abolished")
-    found = Reanchorer(old, new).find(start, start + len("was abolished"))
+    found = _find(old, new, "was abolished")
     assert (found.outcome, found.start) == (Outcome.AMBIGUOUS, None)
     assert found.detail == (
         f"found at {len(first)}-{len(first) + 13} (context 4096+1): another old copy of the "
@@ -626,8 +625,7 @@ def test_words_far_away_with_little_context_may_be_another_copys() -> None:
         f"Intro text here. The minister left. More. {FILLER} Later a report came. End. "
         f"Elsewhere, he said it was {quote}!"
     )
-    start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
+    found = _find(old, new, quote)
     assert (found.outcome, found.start) == (Outcome.LOST, None)
     at = new.index(quote)
     assert found.detail == (
@@ -661,7 +659,7 @@ def test_an_edge_word_glued_to_new_letters_stays_though_its_context_changed() ->
     quote = "the death penalty was abolished in the EU"
     new = old.replace("abolished in the EU, and in Kazakhstan", "abolishd in the EUROPEANS; or not")
     start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
+    found = _find(old, new, quote)
     assert (found.outcome, found.start, found.quote) == (
         Outcome.CHANGED_QUOTE,
         start,
@@ -678,7 +676,7 @@ def test_an_edge_word_glued_to_new_letters_a_few_words_on_stays_in_the_span() ->
         "abolished in the EU, and in Kazakhstan", "abolishd in the new EUROPEANS; or not"
     )
     start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
+    found = _find(old, new, quote)
     assert (found.outcome, found.start, found.quote) == (
         Outcome.CHANGED_QUOTE,
         start,
@@ -693,8 +691,7 @@ def test_a_first_word_glued_to_new_letters_stays_in_the_span() -> None:
     old = f"They said: EU leaders said the death penalty was abolished. {after}"
     quote = "EU leaders said the death penalty was abolished"
     new = f"Now: ANTIPROEU leaders said the death penalty was abolishd. {after}"
-    start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
+    found = _find(old, new, quote)
     assert (found.outcome, found.start, found.quote) == (
         Outcome.CHANGED_QUOTE,
         new.index("ANTIPROEU"),
@@ -713,7 +710,7 @@ def test_an_edge_word_is_widened_over_at_most_12_glued_letters(
     revised = "x" * letters + QUOTE if glued == "before" else QUOTE + "x" * letters
     new = old.replace(QUOTE, revised)
     start = old.index(QUOTE)
-    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    found = _find(old, new, QUOTE)
     assert (found.outcome, found.start, found.quote, found.method) == (
         Outcome.CHANGED_QUOTE,
         start,
@@ -766,8 +763,7 @@ def test_of_two_edited_copies_alike_in_context_the_one_edited_less_is_the_span(
 ) -> None:
     old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
     new = "".join(f"Other words. Then {copy} by law. Closing. " for copy in order)
-    start = old.index(QUOTE)
-    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    found = _find(old, new, QUOTE)
     at, other = new.index(EDITED_ONCE), new.index(EDITED_TWICE)
     assert (found.outcome, found.start, found.quote, found.detail) == (
         Outcome.CHANGED_QUOTE,
@@ -784,8 +780,7 @@ def test_two_edited_copies_alike_in_context_and_edits_leave_the_span_ambiguous()
     new = "".join(
         f"Other words. Then {copy} by law. Closing. " for copy in (EDITED_ONCE, also_once)
     )
-    start = old.index(QUOTE)
-    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    found = _find(old, new, QUOTE)
     first, second = new.index(EDITED_ONCE), new.index(also_once)
     assert (found.outcome, found.start) == (Outcome.AMBIGUOUS, None)
     assert found.detail == (
@@ -797,8 +792,7 @@ def test_two_edited_copies_alike_in_context_and_edits_leave_the_span_ambiguous()
 def test_a_long_quote_whose_words_are_all_gone_is_lost_as_no_longer_in_the_text() -> None:
     old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
     new = "Opening words of the statement. Closing words follow here."
-    start = old.index(QUOTE)
-    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    found = _find(old, new, QUOTE)
     assert (found.outcome, found.detail, found.candidates) == (
         Outcome.LOST,
         "the quote is no longer in the text",
@@ -828,8 +822,7 @@ def test_a_long_quote_is_found_though_a_clause_was_inserted_or_cut_from_its_midd
     new = f"{opening} {revised} {closing}"
     if moved:  # after a long paragraph, its context on one side only
         new = f"Closing words follow here. {FILLER} {opening} {revised} by law."
-    start = old.index(LONG_CLAIM)
-    found = Reanchorer(old, new).find(start, start + len(LONG_CLAIM))
+    found = _find(old, new, LONG_CLAIM)
     assert (found.outcome, found.start, found.quote, found.method) == (
         Outcome.CHANGED_QUOTE,
         new.index(revised),
@@ -849,7 +842,7 @@ def test_a_word_cut_by_the_edge_words_reach_is_not_taken_for_new_letters() -> No
     quote = "a four-day visit to Luxembourg and Brussels, Kazinform"
     new = old.replace("visit", "viisit")
     start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
+    found = _find(old, new, quote)
     assert (found.outcome, found.start, found.quote) == (
         Outcome.CHANGED_QUOTE,
         start,
@@ -869,8 +862,7 @@ def test_a_word_the_old_text_had_next_to_the_span_is_not_taken_for_new_letters()
         "Now: of PROEU EU leaders said the death penalty was abolishd in the EU EUROPEAN "
         "parliament."
     )
-    start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
+    found = _find(old, new, quote)
     assert (found.outcome, found.start, found.quote) == (
         Outcome.CHANGED_QUOTE,
         new.index("EU leaders"),
@@ -983,8 +975,7 @@ def test_words_where_the_revision_puts_the_span_need_little_of_its_context() -> 
         f"Later, per a report: {quote} too. End."
     )
     new = f"Intro text here. So he said it was {quote}! More. {FILLER} Later a report came. End."
-    start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
+    found = _find(old, new, quote)
     assert (found.outcome, found.start, found.context) == (
         Outcome.MOVED,
         new.index(quote),
@@ -999,7 +990,7 @@ def test_an_edited_copy_with_clearly_more_context_wins_over_copies_edited_as_muc
     old = f"Opening words of the statement. Then {QUOTE} by law. Closing words follow here."
     new = old.replace(QUOTE, EDITED_ONCE) + f" Other words. Then {also_once} by law. Closing." * 5
     start = old.index(QUOTE)
-    found = Reanchorer(old, new).find(start, start + len(QUOTE))
+    found = _find(old, new, QUOTE)
     assert (found.outcome, found.start, found.quote) == (Outcome.CHANGED_QUOTE, start, EDITED_ONCE)
     others = [m.start() for m in re.finditer(also_once, new)]
     assert [c.start for c in found.candidates] == others[:4]
@@ -1010,8 +1001,7 @@ def test_a_span_with_a_space_at_an_edge_follows_its_moved_paragraph_exactly(quot
     """Its words are found as they are, spaces included (a tolerant search drops them)."""
     old = f"Intro. The minister said it was abolished in 2021 and left.\n{FILLER}\nThe end."
     new = f"{FILLER}\nIntro. The minister said it was abolished in 2021 and left.\nThe end."
-    start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
+    found = _find(old, new, quote)
     assert (found.outcome, found.start, found.quote, found.method) == (
         Outcome.MOVED,
         new.index(quote),
@@ -1072,7 +1062,7 @@ def test_a_word_the_old_text_had_only_in_part_near_the_span_is_no_known_word() -
     old = f"Statement. They said {quote}, and in Kazakhstan, also EUROPEANS spoke."
     new = old.replace("abolished in the EU, and in Kazakhstan", "abolishd in the EUROPE; or not")
     start = old.index(quote)
-    found = Reanchorer(old, new).find(start, start + len(quote))
+    found = _find(old, new, quote)
     assert (found.outcome, found.start, found.quote) == (
         Outcome.CHANGED_QUOTE,
         start,
