@@ -231,7 +231,6 @@ class Reanchorer:
         if not ranked:
             return None
         owner: dict[Candidate, Span | None] = {}
-        owners: set[Span] = set()  # old copies that clearly own one of the places
         shift = here[0] - start
 
         def owned(candidate: Candidate) -> bool:
@@ -247,9 +246,11 @@ class Reanchorer:
                     ),
                     None,
                 )
-                if (found := owner[candidate]) is not None:
-                    owners.add(found)
             return owner[candidate] is not None
+
+        def owners() -> set[Span]:
+            """The old copies that clearly own one of the places asked about so far."""
+            return {o for o in owner.values() if o is not None}
 
         best = next((c for c in ranked if not owned(c)), None)
         if best is None:
@@ -260,7 +261,7 @@ class Reanchorer:
         if contesting:
             for candidate in ranked:  # an old copy that clearly owns another place is no rival
                 owned(candidate)
-            if any(o not in owners for o in contesting):
+            if not set(contesting) <= owners():
                 return _ambiguous(
                     ranked, "another old copy of the words fits there as well as this span"
                 )
@@ -269,7 +270,7 @@ class Reanchorer:
             # Still this span's if every other old copy owns one of the other places.
             for candidate in ranked:
                 owned(candidate)
-            others_placed = len(owners) == len(others) == len(ranked) - 1
+            others_placed = len(owners()) == len(others) == len(ranked) - 1
             if not others_placed:
                 return Reanchored(
                     Outcome.LOST,
