@@ -14,8 +14,8 @@ import attrs
 
 from builder.canonical import canonical_text
 from builder.errors import UsageError
-from builder.layout import Kind, Layout
-from builder.writing import FileWrite, write_files
+from builder.layout import MAX_SOURCE_BYTES, Kind, Layout
+from builder.writing import FileWrite, read_regular, write_files
 
 
 @attrs.frozen
@@ -37,9 +37,13 @@ def add_source(layout: Layout, text_file: Path, draft: SourceDraft) -> list[str]
     files = layout.new_source(draft.id)
     assert files.text is not None and files.metadata is not None
     try:
-        raw = text_file.read_bytes()
+        raw = read_regular(text_file, MAX_SOURCE_BYTES, follow=True)
     except OSError as error:
         raise UsageError(f"cannot read {text_file}: {error.strerror}") from error
+    except ValueError as error:
+        raise UsageError(
+            f"{error}: a source text is a regular file of at most {MAX_SOURCE_BYTES:,} bytes"
+        ) from error
     if not raw.strip():
         raise UsageError(f"{text_file} is empty")
     try:
@@ -78,6 +82,6 @@ def add_source(layout: Layout, text_file: Path, draft: SourceDraft) -> list[str]
                 new=True,
             ),
         ],
-        layout.journal,
+        layout.state,
     )
     return [files.text, files.metadata]

@@ -88,7 +88,7 @@ def write(layout: Layout, files: Iterable[Formatted]) -> None:
             for f in files
             if f.canonical is not None
         ],
-        layout.journal,
+        layout.state,
     )
 
 

@@ -28,8 +28,10 @@ from pathlib import Path, PurePosixPath
 
 import attrs
 
+from builder import state
 from builder.errors import InvalidDataError, UsageError
 from builder.problems import Problem
+from builder.writing import read_regular
 
 CLAIMS = "claims"
 RECORDS = f"{CLAIMS}/records"
@@ -37,10 +39,9 @@ SOURCES = f"{CLAIMS}/sources"
 DATASET = f"{CLAIMS}/dataset.yaml"
 TOPICS = f"{CLAIMS}/topics.yaml"
 CHANGELOG = "CHANGELOG.md"
-# Where a write of several files notes what it is doing, so an interrupted one can be finished;
-# and the lock that keeps two commands from writing the repository at once.
-JOURNAL = ".claims-journal.json"
-LOCK = ".claims-lock"
+
+# A source text larger than this is refused unread: the largest news item is a few hundred KiB.
+MAX_SOURCE_BYTES = 16 * 1024 * 1024
 
 # The schema's slug, as Python must read it: `fullmatch`, so that no final newline slips through.
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -122,13 +123,29 @@ class Layout:
     def real_root(self) -> Path:
         return self.root.resolve()
 
-    @property
-    def journal(self) -> Path:
-        return self.root / JOURNAL
+    @functools.cached_property
+    def state(self) -> state.State:
+        """Where the tool keeps its journal and lock for this repository: outside the working
+        tree (`builder.state`)."""
+        return state.of_repository(self.root)
 
-    @property
-    def lock(self) -> Path:
-        return self.root / LOCK
+    def output(self, target: Path) -> Path:
+        """`target` as an output folder (a build, a site): never the repository, a folder
+        above it, its git directory or anything under claims/, which a replaced output would
+        take with it."""
+        real = target.resolve()
+        if self.real_root.is_relative_to(real):
+            raise UsageError(
+                f"{target} is the repository or a folder above it; an output folder is replaced "
+                "whole: choose a folder of its own, such as dist/site"
+            )
+        for kept in (CLAIMS, ".git"):
+            if real.is_relative_to(self.real_root / kept):
+                raise UsageError(
+                    f"{target} lies inside {kept}/, which an output folder never replaces: "
+                    "choose a folder of its own, such as dist/site"
+                )
+        return target
 
     def path(self, relative: str) -> Path:
         """The file at `relative` (a path the layout listed or named): never outside the root."""
@@ -194,9 +211,18 @@ class Layout:
         """A source text as stored: its bytes as strict UTF-8, no newline translation (offsets
         count the characters of exactly these bytes); a problem if that cannot be done."""
         try:
-            raw = self.path(relative).read_bytes()
+            raw = read_regular(self.path(relative), MAX_SOURCE_BYTES, follow=True)
         except OSError as error:
             return Problem(relative, 1, 1, "L011", f"cannot read the file: {error.strerror}")
+        except ValueError:
+            return Problem(
+                relative,
+                1,
+                1,
+                "L002",
+                f"the text is larger than {MAX_SOURCE_BYTES:,} bytes (or not a regular file); "
+                "split the document into several sources",
+            )
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -301,11 +327,16 @@ class _Walker:
 
     def files(self, folder: str) -> list[str]:
         """The files below `folder`, as sorted paths relative to the root, hidden ones skipped;
-        the symlink check resolves only a file that is a link or lies in a linked folder."""
+        the symlink check resolves only a file that is a link or lies in a linked folder. The
+        walk keeps its own stack: folders nested thousands deep cost no recursion."""
         found: list[str] = []
         seen: set[str] = set()
-
-        def visit(path: str, name: str, linked: bool, is_dir: bool, is_file: bool) -> None:
+        top = self.layout.root / folder
+        if not top.exists():
+            return found
+        stack = [(os.fspath(top), folder, top.is_symlink(), top.is_dir(), top.is_file())]
+        while stack:
+            path, name, linked, is_dir, is_file = stack.pop()
             if linked and not self.layout.inside(Path(path)):
                 self.refused.add(name)
                 self.problems.append(
@@ -323,21 +354,19 @@ class _Walker:
                 if real not in seen:  # a linked folder may lead back up: visit it once
                     seen.add(real)
                     with os.scandir(path) as entries:
-                        for entry in entries:
-                            if not entry.name.startswith("."):
-                                visit(
-                                    entry.path,
-                                    f"{name}/{entry.name}",
-                                    linked or entry.is_symlink(),
-                                    entry.is_dir(),
-                                    entry.is_file(),
-                                )
+                        stack.extend(
+                            (
+                                entry.path,
+                                f"{name}/{entry.name}",
+                                linked or entry.is_symlink(),
+                                entry.is_dir(),
+                                entry.is_file(),
+                            )
+                            for entry in entries
+                            if not entry.name.startswith(".")
+                        )
             elif is_file:
                 found.append(name)
             else:
                 self.stray(name, "not a regular file; remove it")
-
-        top = self.layout.root / folder
-        if top.exists():
-            visit(os.fspath(top), folder, top.is_symlink(), top.is_dir(), top.is_file())
         return sorted(found)

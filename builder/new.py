@@ -71,7 +71,7 @@ def create_record(layout: Layout, draft: Draft) -> str:
     }
     relative = layout.new_record(claim_id, draft.folder)
     content = canonical_text(Kind.CLAIM, record).encode("utf-8")
-    write_files([FileWrite(layout.path(relative), content, new=True)], layout.journal)
+    write_files([FileWrite(layout.path(relative), content, new=True)], layout.state)
     return relative
 
 

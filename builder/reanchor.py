@@ -123,7 +123,7 @@ def apply(layout: Layout, plan: Plan) -> None:
         if isinstance(text, str)
     ]
     writes.append(FileWrite(layout.path(plan.text[0]), plan.text[1]))
-    write_files(writes, layout.journal)
+    write_files(writes, layout.state)
 
 
 def _rewrite(

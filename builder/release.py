@@ -146,5 +146,5 @@ def _write_release(layout: Layout, metadata: DatasetMetadata, entry: changelog.E
             FileWrite(layout.path(original), dataset.encode("utf-8")),
             FileWrite(log, changelog.add_entry(text, entry).encode("utf-8")),
         ],
-        layout.journal,
+        layout.state,
     )

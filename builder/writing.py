@@ -1,17 +1,23 @@
-"""Writing files so that a crash, a full disk or a killed process never leaves one half-written.
+"""Writing files so that a crash, a full disk or a killed process never leaves one half-written,
+and so that nothing a pull request plants can steer a write.
 
 - `write_file`: one file, replaced atomically: its new content goes to a temporary file beside
   it, is flushed to disk, and is renamed over it.
-- `write_files`: several files, all or nothing. Each new content goes to a temporary
-  file beside its target and is flushed to disk; a journal then records which temporary file
-  becomes which file, and from that moment the write is decided: the renames follow, and if
-  they are interrupted, the next run finishes them (`recover`). Interrupted before, nothing has
-  changed and the next run removes the temporary files. Files keep their permission bits (a new
-  one gets 0666 less the umask); a symlink is never written through.
-- `atomic_folder`: a whole folder (a build), written hidden beside its target and renamed into
-  place once complete; the previous folder stays whole throughout.
+- `write_files`: several files of a repository, all or nothing. Each new content goes to a
+  temporary file beside its target and is flushed to disk; a journal in the repository's state
+  folder (`builder.state`: the git directory, never the working tree) then records which
+  temporary file becomes which file, and from that moment the write is decided: the renames
+  follow, and if they are interrupted, the next run finishes them (`recover`). Interrupted
+  before, nothing has changed and the next run removes the temporary files. A journal read
+  back is checked: every path relative, inside the repository, reached through no link that
+  leads out, and the temporary file the tool's own name beside its target. Files keep their
+  permission bits (a new one gets 0666 less the umask); a symlink is never written through.
+- `atomic_folder`: a whole folder (a build, a site), written hidden beside its target and
+  renamed into place once complete; the previous folder stays whole throughout, and is
+  replaced only if it is empty or the tool's own earlier output.
 - `lock`: one writer at a time in a repository or an output folder; the second is told who
-  holds the lock, and waits for nothing.
+  holds the lock, and waits for nothing. Lock files live in state folders, are opened without
+  following links, and must be regular files.
 """
 
 from __future__ import annotations
@@ -22,16 +28,18 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import attrs
 
 from builder.errors import ExternalError, UsageError
+from builder.state import State
 
 
 class BusyError(ExternalError):
@@ -61,17 +69,24 @@ def write_file(write: FileWrite) -> None:
         raise _failure(error, "the file was left as it was") from error
 
 
-def write_files(writes: Sequence[FileWrite], journal: Path) -> None:
-    """Write every file or none; `journal` is where the decision is recorded meanwhile."""
+def write_files(writes: Sequence[FileWrite], state: State) -> None:
+    """Write every file or none, each inside the repository `state.root`; the journal in the
+    state folder is where the decision is recorded meanwhile."""
+    journal, root = state.journal, state.root
     for write in writes:
         _check_target(write)
+        if not _inside(write.path.parent, root):
+            raise UsageError(
+                f"{write.path} lies outside the repository (a folder on its way is a symlink "
+                "that leads out); claims does not write through links: replace it with the folder"
+            )
     plan = [(_temporary(write.path), write.path) for write in writes]
     try:
-        _write_journal(journal, "prepared", plan)
+        _write_journal(journal, root, "prepared", plan)
         for (temporary, _), write in zip(plan, writes, strict=True):
             write.path.parent.mkdir(parents=True, exist_ok=True)
             _write_temporary(temporary, write.content, _mode_for(write.path))
-        _write_journal(journal, "committed", plan)
+        _write_journal(journal, root, "committed", plan)
     except OSError as error:
         _undo(plan, journal)
         raise _failure(error, "nothing was changed") from error
@@ -81,24 +96,27 @@ def write_files(writes: Sequence[FileWrite], journal: Path) -> None:
         raise _failure(error, "the next claims command finishes the write") from error
 
 
-def recover(journal: Path, lock_file: Path) -> str | None:
+def recover(state: State) -> str | None:
     """Finish or undo a write that was interrupted; say which, or None if there was none.
 
-    Only while nobody writes: a command holding `lock_file` is not interrupted but busy, and
-    its journal is left alone. Taking the lock also clears one a killed process left."""
+    Only while nobody writes: a command holding the lock is not interrupted but busy, and its
+    journal is left alone. Taking the lock also clears one a killed process left. Where there
+    is no journal, nothing is done and no lock taken: reading needs no lock."""
+    if not os.path.lexists(state.journal):
+        return None
     try:
-        with lock(lock_file, "the repository"):
-            return _recover(journal)
+        with lock(state.lock, "the repository"):
+            return _recover(state.journal, state.root)
     except BusyError:
         return None
 
 
-def _recover(journal: Path) -> str | None:
+def _recover(journal: Path, root: Path) -> str | None:
     for leftover in journal.parent.glob(f"{journal.name}.*.tmp"):
         leftover.unlink()  # a journal that was being written when the process died
     try:
-        state = json.loads(journal.read_text(encoding="utf-8"))
-        plan = [(journal.parent / t, journal.parent / f) for t, f in state["files"]]
+        state = json.loads(read_regular(journal, _MAX_JOURNAL_BYTES))
+        plan = [_planned(root, temporary, target) for temporary, target in state["files"]]
         committed = state["state"] == "committed"
     except FileNotFoundError:
         return None
@@ -111,6 +129,52 @@ def _recover(journal: Path) -> str | None:
         return f"finished an interrupted write of {len(plan)} files"
     _undo(plan, journal)
     return f"undid an interrupted write: its {len(plan)} files were left as they were"
+
+
+_MAX_JOURNAL_BYTES = 64 * 1024 * 1024
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.claims-[0-9a-f]{8}\.tmp", re.DOTALL)
+
+
+def _planned(root: Path, temporary: str, target: str) -> tuple[Path, Path]:
+    """One file of a journal read back, checked to be what `write_files` writes: a path
+    relative to `root` and inside it, reached through no symlink that leads out, whose
+    temporary file is the tool's own name for it, beside it."""
+    if not (isinstance(temporary, str) and isinstance(target, str)):
+        raise ValueError("a file of the journal is not a pair of paths")
+    relative = PurePosixPath(target)
+    named = _TEMPORARY.fullmatch(PurePosixPath(temporary).name)
+    if (
+        not relative.parts
+        or relative.is_absolute()
+        or ".." in relative.parts
+        or PurePosixPath(temporary).parent != relative.parent
+        or named is None
+        or named["name"] != relative.name
+    ):
+        raise ValueError(f"{temporary!r} is not the temporary file of {target!r} in {root}")
+    pair = (root / temporary, root / target)
+    if not _inside(pair[1].parent, root) or any(path.is_symlink() for path in pair):
+        raise ValueError(f"{target!r} leads outside {root} or is a symlink")
+    return pair
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def read_regular(path: Path, limit: int, *, follow: bool = False) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` (else ValueError): a FIFO, a
+    device or a folder is refused unread (ValueError), and a symlink is refused (OSError)
+    unless `follow`. The way the tool reads back state of its own, and reads its inputs."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ValueError(f"{path} is not a regular file")
+        content = stream.read(limit + 1)
+    if len(content) > limit:
+        raise ValueError(f"{path} is larger than {limit:,} bytes")
+    return content
 
 
 def _check_target(write: FileWrite) -> None:
@@ -151,17 +215,17 @@ def _write_temporary(path: Path, content: bytes, mode: int) -> None:
         raise
 
 
-def _write_journal(journal: Path, state: str, plan: list[tuple[Path, Path]]) -> None:
-    base = journal.parent
-    files = [[os.path.relpath(t, base), os.path.relpath(f, base)] for t, f in plan]
+def _write_journal(journal: Path, root: Path, state: str, plan: list[tuple[Path, Path]]) -> None:
+    files = [[os.path.relpath(t, root), os.path.relpath(f, root)] for t, f in plan]
     content = json.dumps({"state": state, "files": files}, indent=1).encode("utf-8")
     temporary = journal.with_name(f"{journal.name}.{secrets.token_hex(4)}.tmp")
+    journal.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         _write_temporary(temporary, content, 0o644)
         temporary.replace(journal)
     finally:
         temporary.unlink(missing_ok=True)
-    _sync_folder(base)
+    _sync_folder(journal.parent)
 
 
 def _finish(plan: list[tuple[Path, Path]], journal: Path) -> None:
@@ -199,10 +263,11 @@ def _failure(error: OSError, outcome: str) -> ExternalError:
 def lock(path: Path, what: str) -> Iterator[None]:
     """Hold the lock file `path` while writing `what`; if another process holds it, refuse at
     once, saying which process that is. The lock ends with the process, however it ends, and
-    its file is removed when it is released."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    its file is removed when it is released. A lock file is opened without following a
+    symlink, and must be a regular file."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     while True:
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        descriptor = _open_lock(path)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
@@ -213,7 +278,7 @@ def lock(path: Path, what: str) -> Iterator[None]:
                 "wait for it to finish, then run this one again"
             ) from error
         try:
-            if os.fstat(descriptor).st_ino == path.stat().st_ino:
+            if os.fstat(descriptor).st_ino == path.lstat().st_ino:
                 break  # the lock file is still the one at `path`, not one just released
         except FileNotFoundError:
             pass
@@ -227,47 +292,94 @@ def lock(path: Path, what: str) -> Iterator[None]:
         os.close(descriptor)
 
 
+def _open_lock(path: Path) -> int:
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        descriptor = os.open(path, flags, 0o644)
+    except OSError as error:
+        raise UsageError(
+            f"cannot take the lock {path}: {error.strerror} (a lock is a regular file, never "
+            "a symlink or a folder): remove it"
+        ) from error
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise UsageError(f"the lock {path} is not a regular file: remove it")
+    return descriptor
+
+
+# A whole folder -----------------------------------------------------------------------------
+
+
 @contextlib.contextmanager
-def atomic_folder(target: Path, say: Callable[[str], None] = lambda _: None) -> Iterator[Path]:
+def atomic_folder(
+    target: Path, marker: str, state: Path, say: Callable[[str], None] = lambda _: None
+) -> Iterator[Path]:
     """Yield an empty folder; on success it becomes `target`, on any error it disappears.
 
-    An interrupted build leaves only a hidden `.NAME.partial-*` folder, which the next one
-    sweeps away. Between the two renames of a replacement, the old folder waits as
-    `.NAME.previous-*`, and the next build puts it back if the process died right there.
-    `say` is told of each such repair. A target that is a symlink is refused.
+    `target` is replaced only if it is empty or holds `marker`, the file the writer always
+    writes into its output (its own earlier output), and never if it is a symlink. One
+    writer at a time holds the lock in `state`, a folder outside the working tree, where the
+    names of the hidden folders in use are recorded too: an interrupted run leaves a
+    `.NAME.partial-*` folder, or the old output waiting as `.NAME.previous-*`, and the next
+    run puts back or removes exactly those, and nothing else of that name. `say` is told of
+    each such repair.
     """
+    with lock(state / "lock", f"the folder {target}"):
+        record = state / "folder.json"
+        for repair in _recover_folder(target, record):
+            say(repair)
+        _require_own(target, marker)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
+        previous = target.with_name(f".{target.name}.previous-{secrets.token_hex(4)}")
+        _write_record(record, [partial.name, previous.name])
+        partial.mkdir()
+        try:
+            yield partial
+            if not (partial / marker).is_file():
+                raise AssertionError(f"the output lacks its marker {marker}")
+            _replace_folder(partial, target, previous)
+        except BaseException:
+            if partial.exists():
+                _remove(partial)
+            raise
+        record.unlink(missing_ok=True)
+
+
+def _require_own(target: Path, marker: str) -> None:
+    """`target` may be replaced: it is missing, empty, or the tool's own earlier output."""
     if target.is_symlink():
         raise UsageError(f"{target} is a symlink; claims does not write through links: remove it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for repair in _recover_folder(target):
-        say(repair)
-    partial = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
-    partial.mkdir()
-    try:
-        yield partial
-        _replace_folder(partial, target)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise UsageError(f"{target} is a file, not a folder: choose a folder")
+    with os.scandir(target) as entries:
+        empty = next(entries, None) is None
+    marked = target / marker
+    if not empty and not (marked.is_file() and not marked.is_symlink()):
+        raise UsageError(
+            f"{target} holds files claims did not write (it has no {marker}); claims replaces "
+            "only an empty folder or its own earlier output: choose another folder"
+        )
 
 
-def _replace_folder(partial: Path, target: Path) -> None:
+def _replace_folder(partial: Path, target: Path, previous: Path) -> None:
     """Put `partial` in the place of `target`: in one step where the system can swap two
-    folders (Linux), else in two renames, the old folder waiting aside in between."""
+    folders (Linux), else in two renames, the old folder waiting aside as `previous`."""
     if not target.exists():
         partial.rename(target)
         return
     if exchange(partial, target):
         _remove(partial)  # which now holds the old folder
         return
-    previous = target.with_name(f".{target.name}.previous-{secrets.token_hex(4)}")
     target.rename(previous)
     try:
         partial.rename(target)
     except BaseException:
         previous.rename(target)
         raise
-    shutil.rmtree(previous)
+    _remove(previous)
 
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
@@ -291,19 +403,44 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), os.fspath(first))
 
 
-def _recover_folder(target: Path) -> list[str]:
-    """Undo what an interrupted build left: restore a displaced output, drop partial folders;
-    say what was done."""
+def _write_record(record: Path, names: list[str]) -> None:
+    content = json.dumps({"folders": names}).encode("utf-8")
+    temporary = record.with_name(f"{record.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        _write_temporary(temporary, content, 0o644)
+        temporary.replace(record)
+    finally:
+        temporary.unlink(missing_ok=True)
+    _sync_folder(record.parent)
+
+
+def _recover_folder(target: Path, record: Path) -> list[str]:
+    """Undo what an interrupted run left, as its record names it: put back a displaced
+    output, drop a partial folder; say what was done. Only names of the tool's own form, for
+    this target, are acted on: a record that names anything else is damaged."""
+    try:
+        names = json.loads(read_regular(record, 4096))["folders"]
+        own = re.compile(rf"\.{re.escape(target.name)}\.(partial|previous)-[0-9a-f]{{8}}")
+        if not all(isinstance(name, str) and own.fullmatch(name) for name in names):
+            raise ValueError(f"it names a folder that is not one of {target.name}'s own")
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ExternalError(
+            f"{record} is damaged ({error}); check the folders beside {target} and remove it"
+        ) from error
     done = []
-    for leftover in sorted(target.parent.glob(f".{target.name}.previous-*")):
-        if target.exists():
-            _remove(leftover)
-        else:
+    for name in names:
+        leftover = target.with_name(name)
+        if not leftover.is_dir() or leftover.is_symlink():
+            continue
+        if ".previous-" in name and not target.exists():
             leftover.rename(target)
-            done.append(f"put back {target}, which an interrupted build had moved aside")
-    for leftover in sorted(target.parent.glob(f".{target.name}.partial-*")):
-        _remove(leftover)
-        done.append(f"removed {leftover.name}, left by an interrupted build")
+            done.append(f"put back {target}, which an interrupted run had moved aside")
+        else:
+            _remove(leftover)
+            done.append(f"removed {name}, left by an interrupted run")
+    record.unlink()
     return done
 
 

@@ -268,14 +268,15 @@ def test_an_interrupted_write_is_finished_by_the_next_command(
     committed) is completed by whatever command runs next, which says so."""
     layout = Layout(world["good"])
     record = layout.path(RECORD)
-    temporary = record.with_name(f".{record.name}.claims-0000.tmp")
+    temporary = record.with_name(f".{record.name}.claims-00000000.tmp")
     temporary.write_text(record.read_text(encoding="utf-8").replace("would", "will"))
     files = [[str(temporary.relative_to(layout.root)), RECORD]]
-    layout.journal.write_text(json.dumps({"state": "committed", "files": files}))
+    layout.state.folder.mkdir(parents=True, exist_ok=True)
+    layout.state.journal.write_text(json.dumps({"state": "committed", "files": files}))
     result = claims("validate", "--root", world["good"])
     assert "claims: finished an interrupted write of 1 files" in result.stderr
     assert "will continue" in record.read_text(encoding="utf-8")
-    assert not temporary.exists() and not layout.journal.exists()
+    assert not temporary.exists() and not layout.state.journal.exists()
 
 
 # The installed program --------------------------------------------------------------------
@@ -307,19 +308,25 @@ def test_the_installed_command_reports_usage_errors_without_a_traceback(
 @pytest.mark.parametrize(
     ("held", "line"),
     [
-        ("good/.claims-lock", "fmt --root {good}"),
-        ("good/.claims-lock", "new --root {good} --source mini-report-2024 --quote Report --id r"),
-        ("good/.claims-lock", "release --root {good}"),
-        ("out/.1.2.3.lock", "build --root {good} --out {out}"),
+        ("", "fmt --root {good}"),
+        ("", "new --root {good} --source mini-report-2024 --quote Report --id r"),
+        ("", "release --root {good}"),
+        ("1.2.3", "build --root {good} --out {out}"),
+        (".", "site --root {good} --out {out}"),
     ],
 )
 def test_two_writers_never_write_at_once(
     world: dict[str, Path], claims: Run, tmp_path: Path, held: str, line: str
 ) -> None:
+    """The repository's lock, or the lock of the output folder a command writes (`held`)."""
+    from builder import state  # noqa: PLC0415
     from builder.writing import lock  # noqa: PLC0415
 
-    with lock(tmp_path / held, "it"):
-        result = claims(*_split(line, {**world, "out": tmp_path / "out"}))
+    out = tmp_path / "out"
+    repository = state.of_repository(world["good"]).lock
+    output = state.of_output(out / held, world["good"]) / "lock"
+    with lock(output if held else repository, "it"):
+        result = claims(*_split(line, {**world, "out": out}))
     assert result.returncode == USAGE
     assert "another claims command is writing" in result.stderr
     assert "process " in result.stderr

@@ -19,13 +19,13 @@ import attrs
 import pyarrow.parquet as pq
 import pytest
 
-from builder import writing
+from builder import state, writing
 from builder.cli import main
 from tests.conftest import MINI, Ran, git
 
-# Names the tool gives what it writes meanwhile: the journal, temporary files, locks, the
-# hidden folders of a build.
-TRANSIENT = (".claims-journal", ".claims-lock", ".claims-", ".partial-", ".previous-", ".lock")
+# Names the tool gives what it writes meanwhile beside the files: temporary files and the hidden
+# folders of a build. (The journal and the locks live in the git directory.)
+TRANSIENT = (".claims-", ".partial-", ".previous-")
 
 
 @attrs.define
@@ -239,7 +239,7 @@ def _assert_old_new_or_decided(root: Path, scene: Scene, failing: int) -> None:
     or the journal holds a decided write, which every claims command finishes before it reads
     anything (so no command ever sees the state in between)."""
     after = _tree(root, transient=False)
-    journal = root / ".claims-journal.json"
+    journal = state.of_repository(root).journal
     decided = journal.is_file() and '"committed"' in journal.read_text(encoding="utf-8")
     assert after in (_visible(scene.old), _visible(scene.new)) or decided, failing
 

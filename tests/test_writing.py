@@ -12,7 +12,15 @@ import pytest
 
 from builder import writing
 from builder.errors import ExternalError, UsageError
+from builder.state import State
 from builder.writing import FileWrite, recover, write_file, write_files
+
+
+def _state(root: Path) -> State:
+    """The state folder of a repository at `root`, as the tool keeps it: outside the files."""
+    folder = root.parent / f"{root.name}-state"
+    folder.mkdir(exist_ok=True)
+    return State(root, folder)
 
 
 def _mode(path: Path) -> int:
@@ -26,7 +34,7 @@ def test_a_replaced_file_keeps_its_mode(tmp_path: Path, mode: int) -> None:
     path.chmod(mode)
     write_file(FileWrite(path, b"new\n"))
     assert (path.read_bytes(), _mode(path)) == (b"new\n", mode)
-    write_files([FileWrite(path, b"newer\n"), FileWrite(tmp_path / "b", b"b")], tmp_path / "j")
+    write_files([FileWrite(path, b"newer\n"), FileWrite(tmp_path / "b", b"b")], _state(tmp_path))
     assert (path.read_bytes(), _mode(path)) == (b"newer\n", mode)
 
 
@@ -54,7 +62,7 @@ def test_an_existing_file_is_never_overwritten_when_a_new_one_is_asked_for(tmp_p
     with pytest.raises(UsageError, match="never overwritten"):
         write_files(
             [FileWrite(tmp_path / "b", b"b", new=True), FileWrite(tmp_path / "a", b"x", new=True)],
-            tmp_path / "journal",
+            _state(tmp_path),
         )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a"]
     assert (tmp_path / "a").read_text() == "kept"
@@ -83,7 +91,7 @@ def test_a_failure_while_preparing_changes_nothing(
     monkeypatch.setattr(writing, "_write_temporary", full_disk)
     writes = [FileWrite(tmp_path / name, f"new {name}".encode()) for name in "abc"]
     with pytest.raises(ExternalError, match=r"No space left on device.*nothing was changed"):
-        write_files(writes, tmp_path / "journal")
+        write_files(writes, _state(tmp_path))
     assert _files(tmp_path) == before
 
 
@@ -105,34 +113,31 @@ def test_a_write_interrupted_after_its_decision_is_finished_by_recover(
     monkeypatch.setattr(Path, "replace", killed)
     writes = [FileWrite(tmp_path / name, f"new {name}".encode()) for name in "abc"]
     with pytest.raises(KeyboardInterrupt):
-        write_files(writes, tmp_path / "journal")
+        write_files(writes, _state(tmp_path))
     monkeypatch.undo()
-    assert json.loads((tmp_path / "journal").read_text())["state"] == "committed"
-    assert (
-        recover(tmp_path / "journal", tmp_path / "lock")
-        == "finished an interrupted write of 3 files"
-    )
+    assert json.loads(_state(tmp_path).journal.read_text())["state"] == "committed"
+    assert recover(_state(tmp_path)) == "finished an interrupted write of 3 files"
     assert _files(tmp_path) == {name: f"new {name}".encode() for name in "abc"}
-    assert recover(tmp_path / "journal", tmp_path / "lock") is None
+    assert recover(_state(tmp_path)) is None
 
 
 def test_a_write_interrupted_before_its_decision_is_undone_by_recover(tmp_path: Path) -> None:
     (tmp_path / "a").write_text("old a")
-    temporary = tmp_path / ".a.claims-0000.tmp"
+    temporary = tmp_path / ".a.claims-00000000.tmp"
     temporary.write_text("new a")
-    (tmp_path / "journal").write_text(
+    _state(tmp_path).journal.write_text(
         json.dumps({"state": "prepared", "files": [[temporary.name, "a"]]})
     )
-    assert recover(tmp_path / "journal", tmp_path / "lock") == (
+    assert recover(_state(tmp_path)) == (
         "undid an interrupted write: its 1 files were left as they were"
     )
     assert _files(tmp_path) == {"a": b"old a"}
 
 
 def test_a_damaged_journal_is_reported_not_trusted(tmp_path: Path) -> None:
-    (tmp_path / "journal").write_text('{"state": "comm')
+    _state(tmp_path).journal.write_text('{"state": "comm')
     with pytest.raises(ExternalError, match="is damaged"):
-        recover(tmp_path / "journal", tmp_path / "lock")
+        recover(_state(tmp_path))
 
 
 def test_a_second_writer_is_refused_and_told_who_holds_the_lock(tmp_path: Path) -> None:

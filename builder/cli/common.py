@@ -62,7 +62,7 @@ def add_debug(parser: argparse.ArgumentParser, default: Any) -> None:
 def open_repository(args: argparse.Namespace) -> Layout:
     """The repository at --root, after finishing or undoing a write that was interrupted."""
     layout = Layout.open(args.root)
-    done = recover(layout.journal, layout.lock)
+    done = recover(layout.state)
     if done:
         say(done)
     return layout
@@ -82,7 +82,7 @@ def validated(layout: Layout, args: argparse.Namespace, refusal: str) -> Result:
 @contextlib.contextmanager
 def writing_to(layout: Layout) -> Iterator[None]:
     """Keep other claims commands from writing the repository meanwhile."""
-    with lock(layout.lock, f"the repository {layout.root}"):
+    with lock(layout.state.lock, f"the repository {layout.root}"):
         yield
 
 
