@@ -20,6 +20,7 @@ from huggingface_hub import DatasetCard
 from pytest_regressions.data_regression import DataRegressionFixture
 from pytest_regressions.file_regression import FileRegressionFixture
 
+from builder import state
 from builder.dataset.claimreview import BEST, WORST
 from builder.dataset.pipeline import build
 from builder.layout import Layout
@@ -352,7 +353,13 @@ def test_an_output_displaced_by_a_crash_between_renames_is_put_back(
 ) -> None:
     previous = _build(MINI, tmp_path)
     before = _tree(previous)
-    previous.rename(tmp_path / ".1.2.3.previous-0000")
+    previous.rename(tmp_path / ".1.2.3.previous-0000abcd")
+    # What the interrupted build had recorded, outside the working tree, before the rename.
+    record = state.of_output(previous, MINI) / "folder.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(
+        json.dumps({"folders": [".1.2.3.partial-0000abcd", ".1.2.3.previous-0000abcd"]})
+    )
 
     def refuse(*args: object) -> str:
         raise RuntimeError("stop before replacing")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from builder import state
 from builder.cli.common import (
     Subcommands,
     add_jobs,
@@ -46,13 +47,14 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     layout = open_repository(args)
+    target = layout.output(args.out or args.root / "dist" / "site")
     changes = None
     if args.compare is not None:
         old = from_git(layout.root, args.compare)  # a bad revision is refused before any work
     result = validated(layout, args, "no site written")
     if args.compare is not None:
         changes = (args.compare, diff(old, claims_of(result)))
-    target = write_site(result.repository, args.out or args.root / "dist" / "site", changes, say)
+    write_site(result.repository, target, state.of_output(target, layout.root), changes, say)
     print(target)
     if changes is not None:
         print(target / CHANGES)

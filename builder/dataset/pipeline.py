@@ -15,11 +15,11 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from builder import changelog
+from builder import changelog, state
 from builder.dataset.about import licensing
 from builder.dataset.annotations import annotation_lines
 from builder.dataset.card import Stats, card_licence, citation, render_card
-from builder.dataset.checksums import sha256_file, write_checksums
+from builder.dataset.checksums import CHECKSUMS, sha256_file, write_checksums
 from builder.dataset.claimreview import claim_review_line, publishable
 from builder.dataset.configs import CONFIGS, Config
 from builder.dataset.croissant import render_croissant
@@ -29,7 +29,7 @@ from builder.layout import CHANGELOG, DATASET, RECORDS, Layout
 from builder.model import Repository
 from builder.progress import Tick, silent
 from builder.rows import Row, claim_rows, source_rows
-from builder.writing import atomic_folder, lock
+from builder.writing import atomic_folder
 
 
 def build(
@@ -48,11 +48,8 @@ def build(
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder: choose a folder")
     entries = changelog.read(layout.path(CHANGELOG))
-    target = out / metadata.version
-    with (
-        lock(out / f".{metadata.version}.lock", f"the build {target}"),
-        atomic_folder(target, say) as folder,
-    ):
+    target = layout.output(out / metadata.version)
+    with atomic_folder(target, CHECKSUMS, state.of_output(target, layout.root), say) as folder:
         stats = Stats()
         written = _write_tables(folder, repository, stats, say, tick)
         shards = {

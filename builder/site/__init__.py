@@ -18,19 +18,26 @@ from builder.writing import atomic_folder
 
 ASSETS = ("site.css", "site.js")
 CHANGES = "changes.html"
+# The file every site holds: a folder with it is a site this tool wrote, and may be replaced.
+MARKER = ".claims-site"
 
 
 def write_site(
     repository: Repository,
     target: Path,
+    state: Path,
     changes: tuple[str, Diff] | None = None,
     say: Callable[[str], None] = lambda _: None,
 ) -> Path:
-    """Write the site into `target` (replaced whole, once complete); with `changes`, a
-    revision and the diff since it, also the page of changes."""
+    """Write the site into `target` (replaced whole, once complete, and only if it is empty or
+    an earlier site), holding the lock in `state`; with `changes`, a revision and the diff
+    since it, also the page of changes."""
     title, version = site_title(repository.dataset)
     by_id = {claim.id: claim for claim in repository.claims}
-    with atomic_folder(target, say) as folder:
+    with atomic_folder(target, MARKER, state, say) as folder:
+        (folder / MARKER).write_bytes(
+            b"A review site written by claims: `claims site` replaces it.\n"
+        )
         (folder / "claims").mkdir()
         (folder / "sources").mkdir()
         assets = resources.files("builder.site") / "assets"
