@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from builder import fmt, progress, report
@@ -35,12 +36,14 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     layout = open_repository(args)
     selection = Selection.of_paths(layout, args.paths) if args.paths else Selection.everything()
-    with progress.shown("files", quiet=args.quiet) as tick:
-        done = fmt.format_repository(layout, selection, tick)
-    sys.stderr.write(report.as_text(done.problems))
-    if not args.check:
-        with writing_to(layout):
+    # The files are read under the lock they are written under: a command that writes them
+    # meanwhile (reanchor) must not have its work reverted by this one.
+    with contextlib.nullcontext() if args.check else writing_to(layout):
+        with progress.shown("files", quiet=args.quiet) as tick:
+            done = fmt.format_repository(layout, selection, tick)
+        if not args.check:
             fmt.write(layout, done.changed)
+    sys.stderr.write(report.as_text(done.problems))
     for formatted in done.changed:
         verb = "would reformat" if args.check else "reformatted"
         print(f"{verb} {report.visible(formatted.display)}")
