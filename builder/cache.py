@@ -10,6 +10,7 @@ the whole cache. An entry is used only when all of them are what they are now.
 The cache is a file in the user's cache folder (`CLAIMS_CACHE_DIR`, else
 `$XDG_CACHE_HOME/claims`, else `~/.cache/claims`), one per repository, never inside the
 repository: a pull request could otherwise bring its own cache, saying its records are valid.
+A cache folder set to a place inside the repository is not used at all.
 It is plain JSON (reading it runs nothing); one that cannot be read, is damaged, or was written
 for other circumstances is ignored and written anew. Two runs may share it: each replaces it
 atomically, and either result is a correct cache.
@@ -29,13 +30,15 @@ from typing import Any
 
 import attrs
 
+from builder import state
 from builder.errors import ClaimsError
 from builder.layout import Layout, Listing
 from builder.loader import MAX_FILE_BYTES
 from builder.problems import CODES, Problem
-from builder.writing import FileWrite, write_file
+from builder.writing import FileWrite, read_regular, write_file
 
 FORMAT = "claims-validation-cache/1"
+MAX_CACHE_BYTES = 1024 * 1024 * 1024
 
 
 @attrs.frozen
@@ -49,16 +52,19 @@ class Entry:
 
 @attrs.frozen
 class Cache:
-    path: Path
+    path: Path | None  # None where the cache folder is not to be used
     shared: str  # digest of everything every record's result depends on
     entries: Mapping[str, Entry]
 
     @classmethod
     def load(cls, layout: Layout, shared: str, folder: Path | None = None) -> Cache:
         """The cache of this repository, or an empty one if there is none that can be used."""
-        path = (folder or default_folder()) / f"{_digest(os.fsencode(layout.real_root))}.json"
+        folder = folder or state.user_folder()
+        path = folder / f"{_digest(os.fsencode(layout.real_root))}.json"
+        if state.inside(folder, layout.real_root):
+            return cls(None, shared, {})
         try:
-            stored = json.loads(path.read_bytes())
+            stored = json.loads(read_regular(path, MAX_CACHE_BYTES))
             if stored["format"] != FORMAT or stored["shared"] != shared:
                 return cls(path, shared, {})
             entries = {name: _entry(value) for name, value in stored["entries"].items()}
@@ -77,6 +83,8 @@ class Cache:
 
     def save(self, entries: Mapping[str, Entry]) -> None:
         """Replace the stored cache by `entries`; a cache that cannot be written is no error."""
+        if self.path is None:
+            return
         document = {
             "format": FORMAT,
             "shared": self.shared,
@@ -94,13 +102,6 @@ class Cache:
         content = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
         with contextlib.suppress(ClaimsError):
             write_file(FileWrite(self.path, content.encode("utf-8")))
-
-
-def default_folder() -> Path:
-    if folder := os.environ.get("CLAIMS_CACHE_DIR"):
-        return Path(folder)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "claims"
 
 
 def _entry(value: dict[str, Any]) -> Entry:

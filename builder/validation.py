@@ -115,8 +115,29 @@ def validate_cached(
         kept = {}
     if stale or kept.keys() != stored.entries.keys():
         entries = _entries(result, stale if kept else listing.records, digests, stamps)
-        stored.save({**kept, **entries})
+        stored.save({**kept, **_still_current(layout, listing, entries, shared, today)})
     return result
+
+
+def _still_current(
+    layout: Layout,
+    listing: Listing,
+    entries: dict[str, cache.Entry],
+    shared: str,
+    today: datetime.date,
+) -> dict[str, cache.Entry]:
+    """The entries whose files did not change while this run read them: a record or source
+    edited meanwhile may have been checked as either version, so its result is not kept."""
+    if cache.shared_digest(layout, listing, today.isoformat()) != shared:
+        return {}
+    stamps = cache.source_stamps(layout, listing)
+    root = os.fspath(layout.root) + os.sep
+    return {
+        record: entry
+        for record, entry in entries.items()
+        if cache.file_digest(root + record) == entry.digest
+        and all(stamps.get(source) == stamp for source, stamp in entry.sources.items())
+    }
 
 
 def _validate_stale(
