@@ -8,11 +8,17 @@ outside the repository. Adding a case is adding a file:
     # run: COMMAND ARGS            the claims command line; {root}, {outside}, {build} are filled in
     # expect: EXIT [CODE]          the exit code, and a problem code that must be reported
     # names: TEXT                  text the output must hold (the file or argument concerned)
-    # place: PATH                  where the content below the header goes (inside {root})
-    # link: PATH -> TARGET         a symlink to make first
+    # place: PATH                  where the content below the header goes (inside {root});
+                                   {outside} in the content is filled in
+    # link: PATH -> TARGET         a symlink to make first (in place of a file or folder)
+    # victim: NAME                 a file {outside}/NAME to make first: it must be left alone
+    # fifo: PATH                   a named pipe to make first (inside {root})
+    # deep: PATH N                 N folders nested one in another below PATH
     # before: COMMAND ARGS         a claims command to run first (it must succeed)
     # env: NAME=VALUE              an environment variable for the run
     # lacks: PATH TEXT             a file that must not contain TEXT afterwards
+    # absent: PATH                 a path (inside {root}) that must not exist afterwards
+    # silent: TEXT                 text the output must not hold
     # unchanged: PATH              a file of the repository that must keep its bytes
     # git: no                      the repository is not a git repository
     #---
@@ -23,6 +29,8 @@ Values may spell characters as \\n, \\xNN and \\uNNNN, and a backslash as \\\\.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import shutil
 from pathlib import Path
@@ -56,15 +64,23 @@ def _case(path: Path) -> tuple[dict[str, list[str]], bytes]:
 
 
 def _tree(folder: Path, skip: Path) -> dict[str, bytes | str]:
+    """Every file and link below `folder`, but for `skip` (os.walk, which does not recurse)."""
     found: dict[str, bytes | str] = {}
-    for path in sorted(folder.rglob("*")):
-        if path == skip or skip in path.parents:
-            continue
-        if path.is_symlink():
-            found[str(path)] = f"-> {path.readlink()}"
-        elif path.is_file():
-            found[str(path)] = path.read_bytes()
+    for parent, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if Path(parent, name) != skip]
+        for name in sorted(folders + files):
+            path = Path(parent, name)
+            if path.is_symlink():
+                found[str(path)] = f"-> {path.readlink()}"
+            elif path.is_file():
+                found[str(path)] = path.read_bytes()
     return found
+
+
+def _remove_nested(deepest: Path, levels: int) -> None:
+    """Remove nested empty folders from the bottom up (shutil.rmtree recurses)."""
+    for folder in [deepest, *deepest.parents][:levels]:
+        folder.rmdir()
 
 
 def _words(command: str, names: dict[str, str]) -> list[str]:
@@ -77,9 +93,47 @@ def test_the_corpus_covers_every_kind_with_several_cases() -> None:
     assert len(HOSTILE) >= 60
 
 
+def _prepare(
+    fields: dict[str, list[str]],
+    content: bytes,
+    root: Path,
+    outside: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    """Make what the case's header asks for: files, links, victims, pipes, nested folders."""
+    names = {"root": str(root), "outside": str(outside)}
+    for place in fields.get("place", []):
+        target = root / _unescape(place)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.replace(b"{outside}", str(outside).encode()))
+    for link in fields.get("link", []):
+        name, _, target = link.partition(" -> ")
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        if (root / name).is_dir() and not (root / name).is_symlink():
+            shutil.rmtree(root / name)
+        (root / name).unlink(missing_ok=True)
+        (root / name).symlink_to(target.format(**names, build=str(root / "dist" / "1.2.3")))
+    for victim in fields.get("victim", []):
+        (outside / victim).write_text("victim\n")
+    for fifo in fields.get("fifo", []):
+        os.mkfifo(root / fifo)
+    for deep in fields.get("deep", []):
+        folder, _, levels = deep.partition(" ")
+        nested = root / folder
+        for _ in range(int(levels)):  # one at a time: mkdir(parents=True) recurses
+            nested /= "d"
+            nested.mkdir(parents=True, exist_ok=True)
+        request.addfinalizer(functools.partial(_remove_nested, nested, int(levels)))
+
+
 @pytest.mark.parametrize("path", HOSTILE, ids=[path.name for path in HOSTILE])
-def test_hostile_input_is_refused_cleanly(
-    path: Path, tmp_path: Path, claims: Run, monkeypatch: pytest.MonkeyPatch, no_git_config: None
+def test_hostile_input_is_refused_cleanly(  # noqa: PLR0917
+    path: Path,
+    tmp_path: Path,
+    claims: Run,
+    monkeypatch: pytest.MonkeyPatch,
+    no_git_config: None,
+    request: pytest.FixtureRequest,
 ) -> None:
     fields, content = _case(path)
     root = tmp_path / "root"
@@ -94,15 +148,7 @@ def test_hostile_input_is_refused_cleanly(
     for before in fields.get("before", []):
         done = claims(*_words(before, names))
         assert done.returncode == 0, done.stderr
-    for place in fields.get("place", []):
-        target = root / _unescape(place)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-    for link in fields.get("link", []):
-        name, _, target = link.partition(" -> ")
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).unlink(missing_ok=True)
-        (root / name).symlink_to(target.format(**names))
+    _prepare(fields, content, root, outside, request)
     for setting in fields.get("env", []):
         name, _, value = setting.partition("=")
         monkeypatch.setenv(name, value)
@@ -122,6 +168,10 @@ def test_hostile_input_is_refused_cleanly(
     for text in fields.get("names", []):
         assert _unescape(text).format(**names) in output, output
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\u202a-\u202e]", output)
+    for text in fields.get("silent", []):
+        assert _unescape(text) not in output, output
+    for absent in fields.get("absent", []):
+        assert not os.path.lexists(root / absent), absent
     for check in fields.get("lacks", []):
         file, _, text = check.partition(" ")
         assert _unescape(text) not in (root / file).read_text(encoding="utf-8")
