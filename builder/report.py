@@ -8,6 +8,7 @@ problem is one line and nothing printed can forge another line or steer the term
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 from builder.problems import Problem
@@ -29,6 +30,7 @@ _HIDDEN = {
     code: _ESCAPES.get(code, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
     for code in _HIDDEN_CODES
 }
+_BETWEEN_BREAKS = re.compile(r"[^\r\n]+")
 
 
 def visible(text: str) -> str:
@@ -47,7 +49,9 @@ def as_json(problems: Iterable[Problem]) -> str:
 
 
 def as_github(problems: Iterable[Problem]) -> str:
-    """GitHub Actions workflow commands, escaped as GitHub's own toolkit escapes them."""
+    """GitHub Actions workflow commands, escaped as GitHub's own toolkit escapes them, and every
+    other hidden character as `visible` writes it: one problem is one command, nothing from the
+    data ends it early or starts another, and no escape sequence reaches the log."""
     return "".join(
         f"::{p.severity.value} file={_property(p.file)},line={p.line},col={p.column},"
         f"title={_property(p.code)}::{_data(p.message)}\n"
@@ -66,7 +70,10 @@ def summary(files: int, errors: int, warnings: int) -> str:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # The runner turns %0D and %0A back into line breaks inside the annotation; a line break
+    # keeps that meaning, every other hidden character is shown as an escape.
+    shown = _BETWEEN_BREAKS.sub(lambda part: visible(part[0]), text)
+    return shown.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from builder.problems import CODES, Problem
-from builder.report import as_github, as_json, as_text, summary
+from builder.report import as_github, as_json, as_text, summary, visible
 
 COMMAND = re.compile(
     r"^::(?P<severity>error|warning) (?P<properties>[^:]*)::(?P<message>.*)$", re.MULTILINE
@@ -76,8 +77,41 @@ def test_github_commands_parse_back_to_the_problems() -> None:
 def test_any_file_name_and_message_survive_the_github_escapes(
     file: str, message: str, code: str
 ) -> None:
-    [parsed] = parse_github(as_github([Problem(file, 2, 5, code, message)]))
-    assert (parsed["file"], parsed["message"], parsed["title"]) == (file, message, code)
+    output = as_github([Problem(file, 2, 5, code, message)])
+    [parsed] = parse_github(output)
+    assert (parsed["file"], parsed["message"], parsed["title"]) == (
+        _shown(file),
+        _shown(message),
+        code,
+    )
+    assert output.count("\n") == 1 and not HIDDEN.search(output.rstrip("\n"))
+
+
+HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _shown(text: str) -> str:
+    """What the runner shows: line breaks as they are, every other hidden character escaped."""
+    return re.sub(r"[^\r\n]+", lambda part: visible(part[0]), text)
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        ("\x1b[2J\x1b]0;owned\x07", "\\x1b[2J\\x1b]0;owned\\x07"),
+        ("a\u2028::error file=x::forged", "a\\u2028::error file=x::forged"),
+        ("a\x85b\u2029c", "a\\x85b\\u2029c"),
+        ("tab\there, right\u202eleft, nul\x00", "tab\\there, right\\u202eleft, nul\\x00"),
+        ("50%\n::error::forged\r", "50%\n::error::forged\r"),
+    ],
+)
+def test_github_commands_show_control_characters_as_escapes(message: str, shown: str) -> None:
+    output = as_github([Problem("claims/records/\x1b[31mx.yaml", 1, 1, "A002", message)])
+    assert output.startswith("::error file=claims/records/\\x1b[31mx.yaml,line=1,")
+    assert not HIDDEN.search(output.rstrip("\n"))
+    assert output.count("\n") == 1  # one command: nothing from the data starts another
+    [parsed] = parse_github(output)
+    assert parsed["message"] == shown
 
 
 def test_json_is_a_list_of_problem_objects() -> None:
