@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from builder.dataset.annotations import annotation as one_annotation
 from builder.dataset.annotations import annotation_lines
 from builder.layout import Layout
 from builder.model import Repository
@@ -88,3 +89,38 @@ def test_markup_in_the_data_cannot_end_a_script_element() -> None:
     annotation = json.loads(lines[0])
     assert annotation["target"]["selector"][0]["exact"] == "</script>"
     assert annotation["body"][1]["value"] == row["claim"]
+
+
+SEPARATORS = "\x85\u2028\u2029"
+
+
+def test_line_separators_in_the_data_keep_one_annotation_per_line() -> None:
+    """JavaScript and `str.splitlines` end a line at U+0085, U+2028 and U+2029 too."""
+    repository = _repository(MINI)
+    row = next(claim_rows(repository))
+    row["claim"] = "one\x85two\u2028three\u2029four"
+    row["appearances"][0]["prefix"] = "before\u2028"
+    lines = list(annotation_lines(repository, row))
+    assert not any(char in line for line in lines for char in SEPARATORS)
+    assert all(len(line.splitlines()) == 1 for line in lines)
+    assert "one\\u0085two\\u2028three\\u2029four" in lines[0]
+    annotation = json.loads(lines[0])
+    assert annotation["body"][1]["value"] == row["claim"]
+    assert annotation["target"]["selector"][0]["prefix"] == "before\u2028"
+
+
+def test_a_line_without_separators_or_markup_is_plain_json() -> None:
+    """The escapes change no byte of a line that has none of those characters: builds of
+    such data stay as they were."""
+    repository = _repository(MINI)
+    for row in claim_rows(repository):
+        for line, data in zip(
+            annotation_lines(repository, row),
+            (
+                one_annotation(repository, row, kind, index, span)
+                for kind in ("appearances", "evidence")
+                for index, span in enumerate(row[kind])
+            ),
+            strict=True,
+        ):
+            assert line == json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"

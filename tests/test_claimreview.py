@@ -4,6 +4,8 @@ when the dataset has no page for its reviews."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +96,25 @@ def test_without_a_page_for_reviews_no_markup_ships(
     folder = build(Layout(PROJECT), repository, tmp_path, say=notes.append)
     assert not (folder / "claimreview.jsonl").exists()
     assert any("claimreview.jsonl left out" in note for note in notes)
+
+
+def test_line_separators_in_the_data_keep_one_review_per_line(tmp_path: Path) -> None:
+    """A rationale or a name holding U+0085, U+2028 or U+2029 stays on its review's line: JavaScript
+    and `str.splitlines` end a line there too."""
+    root = tmp_path / "repo"
+    shutil.copytree(MINI / "claims", root / "claims")
+    record = root / "claims/records/2024/death-penalty-abolished-2024.yaml"
+    text = record.read_text(encoding="utf-8")
+    text = text.replace("name: Claus Petrov", 'name: "Claus\\u2028Petrov"')
+    rationale = '  rationale: "One\\x85two\\u2029three."'
+    text = re.sub(r"(?m)^  rationale: .*$", lambda _: rationale, text)
+    record.write_text(text, encoding="utf-8")
+    repository = validate(Layout(root)).repository
+    folder = build(Layout(root), repository, tmp_path / "dist")
+    raw = (folder / "claimreview.jsonl").read_text(encoding="utf-8")
+    assert not any(char in raw for char in "\x85\u2028\u2029")
+    assert "One\\u0085two\\u2029three." in raw
+    reviews = {review["identifier"]: review for review in map(json.loads, raw.splitlines())}
+    review = reviews["death-penalty-abolished-2024"]
+    assert review["reviewBody"] == "One\x85two\u2029three."
+    assert review["itemReviewed"]["author"]["name"] == "Claus\u2028Petrov"

@@ -7,16 +7,17 @@ source says there: the claim, stated); an evidence span is "assessing" (it is us
 claim, and its stance is a "classifying" body). The target names the source by its URL where it
 has one, else by its content hash (`urn:sha256:`), and selects the span twice: by quote with 32
 characters of context, and by code-point position, the offsets as the records give them. Ids are
-URNs made from the claim id and the span's place, so a build stays byte-reproducible; `<`, `>`
-and `&` are JSON escapes, as in claimreview.jsonl, so a line can go into a script element.
+URNs made from the claim id and the span's place, so a build stays byte-reproducible; lines are
+written by `jsonlines`, as claimreview.jsonl's are: one annotation per line for any reader, and
+each line safe in a script element.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
+from builder.dataset import jsonlines
 from builder.model import Repository
 from builder.rows import Row
 
@@ -29,7 +30,7 @@ def annotation_lines(repository: Repository, claim: Row) -> Iterator[str]:
     span of the claim row."""
     for kind in ("appearances", "evidence"):
         for index, span in enumerate(claim[kind]):
-            yield _line(annotation(repository, claim, kind, index, span))
+            yield jsonlines.line(annotation(repository, claim, kind, index, span))
 
 
 def annotation(repository: Repository, claim: Row, kind: str, index: int, span: Row) -> Row:
@@ -64,8 +65,3 @@ def _selectors(span: Row) -> list[dict[str, Any]]:
         },
         {"type": "TextPositionSelector", "start": span["start"], "end": span["end"]},
     ]
-
-
-def _line(data: Row) -> str:
-    line = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return line.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"

@@ -1,6 +1,7 @@
 """claimreview.jsonl: every reviewed claim as schema.org ClaimReview JSON-LD, one per line,
-for fact-check aggregators and search engines; `<`, `>` and `&` are written as JSON escapes, so
-a line can go into a page's script element as it is (no `</script>` can end it early).
+for fact-check aggregators and search engines. Lines are written by `jsonlines`: `<`, `>` and
+`&` are JSON escapes, so a line can go into a page's script element as it is (no `</script>` can
+end it early), and so are the Unicode line separators, so every reader sees one review a line.
 
 The four verdicts map onto a three-point rating (worst 1, best 3); the alternate name keeps
 the verdict itself, so nothing is lost:
@@ -17,10 +18,10 @@ Not-enough-evidence sits at the midpoint with conflicting: neither shown true no
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from builder import dates
+from builder.dataset import jsonlines
 from builder.model import DatasetMetadata, Repository
 from builder.rows import Row
 
@@ -35,9 +36,8 @@ WORST, BEST = 1, 3
 
 def claim_review_line(repository: Repository, claim: Row) -> str:
     """One line of claimreview.jsonl, for a reviewed claim."""
-    line = json.dumps(claim_review(repository, claim), ensure_ascii=False, sort_keys=True)
     # Safe to embed in a web page's <script type="application/ld+json"> as it is.
-    return line.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+    return jsonlines.line(claim_review(repository, claim))
 
 
 def publishable(metadata: DatasetMetadata) -> bool:
