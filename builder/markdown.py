@@ -23,7 +23,7 @@ _BREAK = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
 _ACTIVE = re.compile(r"([\\`*_\[\]<>#|~&$])")
 # What starts a block when it opens a line: a list item, a setext underline, a numbered item,
 # a heading (escaped already by `text`, not always in Markdown from the data).
-_BLOCK_START = re.compile(r"^(\s*)(?:([-+=#])|(\d{1,9})([.)]))")
+_BLOCK_START = re.compile(r"^(\s*)(?:([-+=#])(?=[-+=#]|[ \t]|$)|(\d{1,9})([.)])(?=[ \t]|$))")
 # In Markdown from the data: an escape already made, a code span, or a character to escape.
 _IN_MARKDOWN = re.compile(
     r"(?P<escape>\\[!-/:-@\[-`{-~])"

@@ -72,6 +72,9 @@ def test_text_writes_a_line_break_as_one_space() -> None:
         ("  - item", "  \\- item"),
         ("a - b", "a - b"),
         ("2024. A year", "2024\\. A year"),
+        ("1.2.2 (2024-03-20)", "1.2.2 (2024-03-20)"),
+        ("-5 degrees", "-5 degrees"),
+        ("#hashtag", "\\#hashtag"),
     ],
 )
 def test_text_escapes_the_marker_a_line_would_start_with(value: str, expected: str) -> None:
