@@ -490,3 +490,50 @@ def test_the_card_reads_in_the_hub_templates_order_with_the_field_reference_last
     assert loaded[row["id"]] == row  # the example is a real record, exactly as it loads
     citation = text.split("## Citation", 1)[1]
     assert "version = {" in citation and "howpublished = {\\url{" in citation
+
+
+HOSTILE_NAME = (
+    "[Jo](https://evil.example) <script>alert(1)</script>\n# Forged <img src=x onerror=1>"
+)
+HOSTILE_TITLE = "![pixel](https://evil.example/p.png)\n## [9.9.9] - 2030-01-01\n> quoted"
+
+
+def test_text_from_the_data_is_shown_as_text_in_the_card(tmp_path: Path) -> None:
+    """Names, titles, curators and the changelog entry hold links, images, HTML and headings:
+    the card shows each as written, and none of them runs as Markdown or HTML."""
+    root = tmp_path / "repo"
+    shutil.copytree(MINI, root)
+    record = root / "claims/records/2024/cafe-talks-continue-2024.yaml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("name: Claus Petrov", f"name: {json.dumps(HOSTILE_NAME)}"))
+    source = root / "claims/sources/mini-report-2024.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(
+        text.replace("title: Rights report 2024", f"title: {json.dumps(HOSTILE_TITLE)}")
+    )
+    dataset = root / "claims/dataset.yaml"
+    text = dataset.read_text(encoding="utf-8")
+    dataset.write_text(text.replace("[test curators]", '["# Curator", "<b>x</b>\\n- item"]'))
+    changelog = root / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    changelog.write_text(
+        text.replace("review.evidence\n", "review.evidence <img src=x> [a](https://evil.example)\n")
+    )
+
+    card = (_build(root, tmp_path / "dist") / "README.md").read_text(encoding="utf-8")
+    # The BibTeX entry names the curators inside its code block: shown as code, never run.
+    citation = re.search(r"\n```bibtex\n.*?\n```\n", card, re.DOTALL)
+    assert citation is not None and "{<b>x</b>\n- item}" in citation[0]
+    card = card.replace(citation[0], "")
+
+    for raw in ("[Jo](", "<script", "<img", "<b>", "![pixel](", "\n# Forged", "\n## [9.9.9]"):
+        assert not re.search(rf"(?<!\\){re.escape(raw)}", card), raw  # not unless escaped
+    assert "\n# Curator" not in card and "\n- item" not in card and "\n> quoted" not in card
+    assert "\\[Jo\\](https://evil.example) \\<script\\>alert(1)\\</script\\> \\# Forged" in card
+    assert "!\\[pixel\\](https://evil.example/p.png) \\#\\# \\[9.9.9\\] - 2030-01-01" in card
+    assert "review.evidence \\<img src=x\\> \\[a\\](https://evil.example)" in card
+    markdown_it = pytest.importorskip("markdown_it")
+    html = markdown_it.MarkdownIt("commonmark", {"html": True}).enable("table").render(card)
+    assert html.count("<h1>") == 1  # the dataset's name
+    for live in ("<script", "<img", "<b>", 'href="https://evil', "<blockquote"):
+        assert live not in html

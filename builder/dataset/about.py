@@ -4,23 +4,24 @@ cannot do. Everything from the data is shown as text, never run as HTML."""
 
 from __future__ import annotations
 
-import html
 import json
 import re
 
+from builder import markdown
 from builder.dataset import features
 from builder.model import DatasetMetadata, Repository, Source
 from builder.rows import Row
 
 
 def text(value: str) -> str:
-    """Text from the data, safe in the card's Markdown: HTML is shown, never run."""
-    return html.escape(value, quote=False)
+    """Text from the data, safe in the card's Markdown: shown as written, on one line; HTML,
+    links, images and headings in it are shown, never run."""
+    return markdown.text(value)
 
 
 def cell(value: str) -> str:
-    """Text from the data, safe in a Markdown table cell."""
-    return text(value).replace("|", "\\|").replace("\n", " ")
+    """Text from the data, safe in a Markdown table cell (`markdown.text` escapes `|`)."""
+    return markdown.text(value)
 
 
 def fenced(body: str, language: str) -> str:
@@ -77,8 +78,9 @@ def licensing(repository: Repository, metadata: DatasetMetadata) -> str:
         "|---|---|---|---|---|",
     ]
     for source in repository.sources.values():
-        cells = [f"`{source.id}` {source.title}", source.publisher, source.license, source.rights]
-        lines.append("| " + " | ".join(map(cell, cells)) + f" | {ships(source)} |")
+        cells = [source.title, source.publisher, source.license, source.rights]
+        named, *others = map(cell, cells)
+        lines.append(f"| `{source.id}` {named} | " + " | ".join(others) + f" | {ships(source)} |")
     return "\n".join(lines)
 
 

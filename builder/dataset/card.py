@@ -18,6 +18,7 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
+from builder import markdown
 from builder.changelog import Entry, release_date
 from builder.dataset import about, croissant
 from builder.dataset.configs import BY_NAME, CONFIGS, DEFAULT
@@ -157,7 +158,7 @@ def _info(config: str, splits: list[SplitFiles]) -> DatasetInfo:
 
 def _introduction(metadata: Metadata, repository: Repository, claims: Stats) -> str:
     reviewed = claims.reviewed
-    curators = ", ".join(metadata.curators) or "its curators"
+    curators = ", ".join(map(markdown.text, metadata.curators)) or "its curators"
     return (
         f"# {about.text(metadata.pretty_name)}\n\n{about.text(metadata.description)}\n\n"
         f"Version {metadata.version}: {claims.claims} claims from {len(repository.sources)} source "
@@ -307,16 +308,19 @@ def _statistics(
 
 def _count_table(heading: str, counts: Mapping[str, int]) -> str:
     lines = [f"| {heading} | claims |", "|---|---:|"]
-    lines += [f"| {name} | {count} |" for name, count in counts.items()]
+    lines += [f"| {markdown.text(name)} | {count} |" for name, count in counts.items()]
     return "\n".join(lines)
 
 
 def _history(changelog: list[Entry], version: str) -> str:
-    """This version's changelog entry, and the earlier versions by name and date."""
+    """This version's changelog entry, and the earlier versions by name and date. CHANGELOG.md
+    comes with pull requests like the records: the entry keeps its lists and headings (nested
+    below its own), but HTML, links and images in it are shown as text."""
     this = [e for e in changelog if e.version == version]
-    earlier = [f"{e.version} ({e.date})" for e in changelog if e.version != version]
+    earlier = [markdown.text(f"{e.version} ({e.date})") for e in changelog if e.version != version]
     parts = ["## Changelog"]
-    parts += [f"### [{e.version}] - {e.date}\n\n{e.body.replace('### ', '#### ')}" for e in this]
+    # `version` is the dataset's own, a validated MAJOR.MINOR.PATCH.
+    parts += [f"### [{e.version}] - {e.date}\n\n{markdown.nested(e.body, 3)}" for e in this]
     if not this:
         parts.append(f"Version {version} is not released yet.")
     if earlier:
