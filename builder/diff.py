@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from builder.markdown import text as md
 from builder.report import visible
 from builder.snapshot import Rows, Snapshot
 
@@ -181,10 +182,10 @@ def as_markdown(result: Diff, old: Snapshot | None = None, new: Snapshot | None 
     claims = result.claims
     if not claims.empty:
         lines += ["| change | claim | fields |", "|---|---|---|"]
-        lines += [f"| added | `{i}` | {_cell(_claim_text(new, i))} |" for i in claims.added]
-        lines += [f"| removed | `{i}` | {_cell(_claim_text(old, i))} |" for i in claims.removed]
+        lines += [f"| added | `{i}` | {md(_claim_text(new, i))} |" for i in claims.added]
+        lines += [f"| removed | `{i}` | {md(_claim_text(old, i))} |" for i in claims.removed]
         lines += [
-            f"| changed | `{c.id}` | {_cell('; '.join(_field_note(f) for f in c.fields))} |"
+            f"| changed | `{c.id}` | {'; '.join(_field_note(f) for f in c.fields)} |"
             for c in claims.changed
         ]
     verdicts = list(result.verdicts)
@@ -194,27 +195,25 @@ def as_markdown(result: Diff, old: Snapshot | None = None, new: Snapshot | None 
         lines += ["", "#### Verdicts", "", "| claim | before | after | rationale |"]
         lines += ["|---|---|---|---|"]
         lines += [
-            f"| `{i}` | {_verdict(b)} | {_verdict(a)} | {_cell(_rationale(new, i))} |"
+            f"| `{i}` | {_verdict(b)} | {_verdict(a)} | {md(_rationale(new, i))} |"
             for i, b, a in sorted(verdicts)
         ]
     lines += _quotes(result, new)
     lines += _evidence(result, old, new)
     if not result.sources.empty:
         lines += ["", "#### Sources", "", "| change | source | fields |", "|---|---|---|"]
+        lines += [f"| added | `{i}` | {md(_source_text(new, i))} |" for i in result.sources.added]
         lines += [
-            f"| added | `{i}` | {_cell(_source_text(new, i))} |" for i in result.sources.added
+            f"| removed | `{i}` | {md(_source_text(old, i))} |" for i in result.sources.removed
         ]
         lines += [
-            f"| removed | `{i}` | {_cell(_source_text(old, i))} |" for i in result.sources.removed
-        ]
-        lines += [
-            f"| changed | `{c.id}` | {_cell('; '.join(_field_note(f) for f in c.fields))}"
-            f"{_cell(_moved_spans(c, old, new))} |"
+            f"| changed | `{c.id}` | {'; '.join(_field_note(f) for f in c.fields)}"
+            f"{md(_moved_spans(c, old, new))} |"
             for c in result.sources.changed
         ]
     if result.metadata:
         lines += ["", "#### Dataset metadata", ""]
-        lines += [f"- {_cell(_field_note(f))}" for f in result.metadata]
+        lines += [f"- {_field_note(f)}" for f in result.metadata]
     return "".join(f"{visible(line)}\n" for line in lines)
 
 
@@ -234,13 +233,13 @@ def _quotes(result: Diff, new: Snapshot | None) -> list[str]:
     for claim_id in ids:
         claim = new.claims.get(claim_id, {})
         for span in claim.get("appearances", []):
-            before, after = _md(span.get("prefix") or ""), _md(span.get("suffix") or "")
-            quote = f"…{before}**{_md(span['quote'])}**{after}…"
+            before, after = _quoted(span.get("prefix") or ""), _quoted(span.get("suffix") or "")
+            quote = f"…{before}**{_quoted(span['quote'])}**{after}…"
             entry = (
                 f"- `{claim_id}` in `{span['source']}` at {span['start']}-{span['end']}: {quote}"
             )
             if span.get("translation"):
-                entry += f" ({span['language']}; in English: {_md(span['translation'])})"
+                entry += f" ({span['language']}; in English: {_quoted(span['translation'])})"
             entries.append(entry)
     if not entries:
         return []
@@ -285,11 +284,17 @@ def _spans(snapshot: Snapshot, claim_id: str) -> dict[tuple[Any, ...], dict[str,
 
 
 def _evidence_entry(span: dict[str, Any]) -> str:
-    before, after = _md(span.get("prefix") or ""), _md(span.get("suffix") or "")
+    before, after = _quoted(span.get("prefix") or ""), _quoted(span.get("suffix") or "")
     return (
         f"{span['stance']}, `{span['source']}` at {span['start']}-{span['end']}: "
-        f"…{before}**{_md(span['quote'])}**{after}…"
+        f"…{before}**{_quoted(span['quote'])}**{after}…"
     )
+
+
+def _quoted(text: str) -> str:
+    """A quote or its context inside one line of the review: each run of white space (odd
+    spaces and line breaks included) as one space."""
+    return md(re.sub(r"\s+", " ", text))
 
 
 def _rationale(snapshot: Snapshot | None, claim_id: str) -> str:
@@ -316,20 +321,15 @@ def _moved_spans(change: Change, old: Snapshot | None, new: Snapshot | None) -> 
     return f"; text revised: {moved} of {len(after)} spans moved"
 
 
-def _md(text: str) -> str:
-    """Text from the data, shown as it is in Markdown: no emphasis, link or HTML of its own."""
-    escaped = re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
-    return re.sub(r"\s+", " ", escaped)
-
-
 def changelog_body(result: Diff, new: Snapshot) -> str:
     """Keep a Changelog sections (Added, Removed, Changed): the body of a release entry, each
     claim named by its text and id, verdict changes (with the rationale that gives the reason)
-    and sources listed on their own."""
+    and sources listed on their own. Text from the data goes through `markdown.text`: it
+    stays inside its list item, so no title can forge a release heading."""
     claims = result.claims
     sections = []
-    added = [f"- {_claim_text(new, i)} (`{i}`)" for i in claims.added]
-    added += [f"- Source `{i}`: {_source_text(new, i)}" for i in result.sources.added]
+    added = [f"- {md(_claim_text(new, i))} (`{i}`)" for i in claims.added]
+    added += [f"- Source `{i}`: {md(_source_text(new, i))}" for i in result.sources.added]
     if added:
         sections.append("### Added\n\n" + "\n".join(added))
     removed = [f"- `{i}`" for i in claims.removed]
@@ -337,7 +337,7 @@ def changelog_body(result: Diff, new: Snapshot) -> str:
     if removed:
         sections.append("### Removed\n\n" + "\n".join(removed))
     changed = [
-        f"- {_claim_text(new, c.id)} (`{c.id}`): " + ", ".join(_field_note(f) for f in c.fields)
+        f"- {md(_claim_text(new, c.id))} (`{c.id}`): " + ", ".join(_field_note(f) for f in c.fields)
         for c in claims.changed
     ]
     changed += [
@@ -351,7 +351,7 @@ def changelog_body(result: Diff, new: Snapshot) -> str:
         sections.append(
             "### Verdicts changed\n\n"
             + "\n".join(
-                f"- `{i}`: {_verdict(before)} → {_verdict(after)}. {_rationale(new, i)}"
+                f"- `{i}`: {_verdict(before)} → {_verdict(after)}. {md(_rationale(new, i))}"
                 for i, before, after in result.verdicts
             )
         )
@@ -370,11 +370,6 @@ def _source_text(snapshot: Snapshot | None, source_id: str) -> str:
 
 def _verdict(value: Any) -> str:
     return "not reviewed" if value is None else str(value)
-
-
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 FORMATS: dict[str, Callable[[Diff, Snapshot, Snapshot], str]] = {
@@ -405,6 +400,7 @@ def summary(result: Diff) -> str:
 
 
 def _field_note(change: FieldChange) -> str:
+    """A changed field in Markdown (for the review and the changelog), its values escaped."""
     if change.field in SPLITS:
         config = "labelled " if change.field == "labelled_split" else ""
         if change.old is None:
@@ -413,8 +409,8 @@ def _field_note(change: FieldChange) -> str:
             return f"leaves {config}split `{change.old}`"
         return f"moved from {config}split `{change.old}` to `{change.new}`"
     if _scalar(change.old) and _scalar(change.new):
-        return f"{change.field} {_short(change.old)} → {_short(change.new)}"
-    return change.field
+        return f"{md(change.field)} {md(_short(change.old))} → {md(_short(change.new))}"
+    return md(change.field)
 
 
 def _scalar(value: Any) -> bool:

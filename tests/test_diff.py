@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import attrs
 import pytest
 from pytest_regressions.file_regression import FileRegressionFixture
 
-from builder import diff
+from builder import changelog, diff
 from builder.diff import Change, Changes, Diff, FieldChange
 from builder.snapshot import Snapshot
 from tests.conftest import (
@@ -437,3 +438,34 @@ def test_a_review_without_the_snapshots_lists_changes_only() -> None:
     assert "| added | `added` |  |" in markdown
     empty = diff.as_markdown(diff.diff(OLD, OLD), OLD, OLD)
     assert empty == "### Dataset changes: 0 added, 0 removed, 0 changed\n\nNo claim changed.\n"
+
+
+HOSTILE = "[a link](https://evil.example) ![img](https://evil.example/p.png) <script>x</script>"
+FORGED = "x\n## [9.9.9] - 2030-01-01\n# Heading\n- item"
+
+
+def test_text_from_the_data_is_shown_as_text_in_the_review_and_the_changelog() -> None:
+    old = Snapshot(claims={"c": _claim("Old.", verdict="refuted", rationale="Old.")}, sources={})
+    new = Snapshot(
+        claims={
+            "c": _claim(HOSTILE, verdict="supported", rationale=FORGED),
+            "added": _claim(f"{HOSTILE} {FORGED}"),
+        },
+        sources={"src-new": {"title": FORGED, "publisher": HOSTILE, "rights": "| a | b |"}},
+    )
+    result = diff.diff(old, new)
+    body = diff.changelog_body(result, new)
+    review = diff.as_markdown(result, old, new)
+    for markdown in (body, review):
+        assert "\n## [" not in markdown and "\n# " not in markdown and "\n- item" not in markdown
+        for raw in ("[a link](", "![img](", "<script>"):
+            assert not re.search(rf"(?<!\\){re.escape(raw)}", markdown), raw  # unless escaped
+    entry = changelog.Entry("1.1.0", "2030-01-02", body)
+    parsed = changelog.parse(changelog.add_entry(None, entry))
+    assert [(e.version, e.date) for e in parsed] == [("1.1.0", "2030-01-02")]
+    markdown_it = pytest.importorskip("markdown_it")
+    parser = markdown_it.MarkdownIt("commonmark", {"html": True}).enable("table")
+    for markdown in (body, review):
+        html = parser.render(markdown)
+        for live in ("<a ", "<img", "<script", "<h1", "<h2"):
+            assert live not in html, html
