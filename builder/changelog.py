@@ -16,6 +16,8 @@ HEADER = (
     "Every released version of the dataset, newest first. Written by `claims release`; edit the\n"
     "wording freely, but keep each heading as `## [VERSION] - DATE`.\n"
 )
+# Reading CHANGELOG.md back (universal newlines) ends a line at \r too.
+_LINE_BREAK = re.compile(r"\r\n?")
 _HEADING = re.compile(r"^## \[(?P<version>[^\]]+)\] - (?P<date>\d{4}-\d{2}-\d{2})[ \t]*$", re.M)
 
 
@@ -45,9 +47,14 @@ def parse(text: str) -> list[Entry]:
 
 def add_entry(text: str | None, entry: Entry) -> str:
     """`text` (a changelog, or None for a new one) with `entry` above the newest entry; every
-    other line is kept as the maintainers wrote it."""
+    other line is kept as the maintainers wrote it. The entry adds exactly one heading: a line
+    of its body that `parse` would read as a release heading is escaped, and so loses the
+    `## [` that `claims release` looks for in the history to find a release's commit (the
+    body's text from the data is escaped already; this holds whatever the body is)."""
     text = text if text is not None else HEADER
-    block = f"## [{entry.version}] - {entry.date}\n\n{entry.body.strip()}\n\n"
+    lines = _LINE_BREAK.sub("\n", entry.body.strip())
+    body = _HEADING.sub(lambda heading: "\\#\\# \\[" + heading[0].removeprefix("## ["), lines)
+    block = f"## [{entry.version}] - {entry.date}\n\n{body}\n\n"
     first = _HEADING.search(text)
     if first is None:
         return f"{text.rstrip()}\n\n{block}".rstrip("\n") + "\n"

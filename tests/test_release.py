@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -183,3 +185,43 @@ def test_the_bump_rules_for_sources_verdicts_and_metadata(
         assert "refuted → conflicting. A rights report lists 18 political prisoners." in body
     if change == "source added":
         assert "- Source `copy-2024`: Rights report 2024" in body
+
+
+FORGED = "x\n## [9.9.9] - 2030-01-01"
+
+
+def test_text_from_the_data_forges_no_release_heading_in_the_changelog(
+    history: Path, claims: Run
+) -> None:
+    released(history, claims)
+    # A new source whose title, publisher and rights end lines with a release heading.
+    sources = history / "claims" / "sources"
+    text = (sources / "mini-report-2024.yaml").read_text(encoding="utf-8")
+    for field in ("title", "publisher", "rights"):
+        text = re.sub(rf"(?m)^{field}: .*$", lambda _, f=field: f"{f}: {json.dumps(FORGED)}", text)
+    (sources / "forged-2024.yaml").write_text(
+        text.replace("id: mini-report-2024", "id: forged-2024"), encoding="utf-8"
+    )
+    shutil.copy(sources / "mini-report-2024.txt", sources / "forged-2024.txt")
+    edit_record(
+        history,
+        "cafe-talks-continue-2024",
+        "claim: The Café Europa talks will continue.",
+        'claim: "## [9.9.8] - 2030-01-01 [the talks](https://evil.example) <b>continue</b>."',
+    )
+    result = released(history, claims)
+    assert result.returncode == 0, result.stderr
+    text = (history / "CHANGELOG.md").read_text(encoding="utf-8")
+    entries = changelog.parse(text)
+    assert [e.version for e in entries] == ["1.3.0", "1.2.3"]
+    assert len(re.findall(r"(?m)^## ", text)) == 2
+    assert "## [9.9" not in text and "[the talks](" not in text and "<b>" not in text
+    assert "Source `forged-2024`: x \\#\\# \\[9.9.9\\] - 2030-01-01; x \\#\\# " in entries[0].body
+    assert "\\<b\\>continue\\</b\\>" in entries[0].body
+    # The next release still finds this one's commit by its heading.
+    edit_record(history, "cafe-talks-continue-2024", "Not reviewed yet.", "Awaiting review.")
+    result = released(history, claims)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "version 1.3.1 (patch release after 1.3.0)\n"
+    entries = changelog.read(history / "CHANGELOG.md")
+    assert [e.version for e in entries] == ["1.3.1", "1.3.0", "1.2.3"]
