@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,70 @@ def test_an_unknown_revision_is_a_usage_error(claims: Run, history: Path, tmp_pa
     result = claims("site", "--root", history, "--out", tmp_path / "site", "--compare", "nope")
     assert result.returncode == 2
     assert not (tmp_path / "site").exists()
+
+
+class _Elements(HTMLParser):
+    """Every element's attributes, and the page's text, as a browser's parser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.attributes: list[tuple[str, str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attributes += [(tag, name, value) for name, value in attrs]
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+BREAKING_OUT = {
+    "claimant": 'Jo" autofocus onfocus="alert(1)',
+    "other claimant": "Jo' autofocus onfocus='alert(2)",
+    "claim": """It's "true" autofocus onfocus="alert(3)" data-forged='1' onmouseover='alert(4)'.""",
+    "title": 'Report" autofocus onfocus="alert(5)',
+}
+
+
+def test_text_from_the_data_never_leaves_its_attribute(claims: Run, tmp_path: Path) -> None:
+    """A name or a claim with quotes in it stays inside the attribute value it is written into
+    (`data-claimant`, `title`, `value`): no element of any page gains an attribute from the
+    data, and the text reads back as written."""
+    root = tmp_path / "repo"
+    shutil.copytree(MINI / "claims", root / "claims")
+    cafe = root / RECORDS_2024 / "cafe-talks-continue-2024.yaml"
+    data = yaml.safe_load(cafe.read_text(encoding="utf-8"))
+    data["claimant"]["name"] = BREAKING_OUT["claimant"]
+    data["claim"] = BREAKING_OUT["claim"]
+    cafe.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    edit_record(
+        root, "death-penalty-abolished-2024", "Claus Petrov", BREAKING_OUT["other claimant"]
+    )
+    report = root / "claims" / "sources" / "mini-report-2024.yaml"
+    data = yaml.safe_load(report.read_text(encoding="utf-8"))
+    data["title"] = BREAKING_OUT["title"]
+    report.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    site = built(claims, root, tmp_path / "site")
+
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 7
+    values: set[str | None] = set()
+    for page in pages:
+        parsed = _Elements()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        parsed.close()
+        names = {name for _, name, _ in parsed.attributes}
+        assert not {n for n in names if n.startswith("on") or n in {"autofocus", "data-forged"}}, (
+            page
+        )
+        values |= {value for _, _, value in parsed.attributes}
+        text = "".join(parsed.text)
+        if page.name == "cafe-talks-continue-2024.html":
+            assert BREAKING_OUT["claim"] in text and BREAKING_OUT["claimant"] in text
+        if page.name == "index.html":
+            assert all(BREAKING_OUT[key] in text for key in ("claimant", "other claimant", "claim"))
+    # The filters' options and the rows' data attributes hold the names whole.
+    assert {BREAKING_OUT["claimant"], BREAKING_OUT["other claimant"]} <= values

@@ -22,7 +22,9 @@ _LOOK_ALIKE_SCRIPTS = ("CYRILLIC", "GREEK")
 
 
 def e(text: object) -> str:
-    """Text from the data, for an element's content or an attribute's value."""
+    """Text from the data, for an element's content or an attribute's value. Quotes are escaped
+    too: in an attribute, a name such as `Jo" onfocus="...` would otherwise end the value and add
+    an attribute of its own (tests/test_site.py parses every page to check that none does)."""
     return html.escape(str(text), quote=True)
 
 
