@@ -225,3 +225,15 @@ def test_text_from_the_data_forges_no_release_heading_in_the_changelog(
     assert result.stdout == "version 1.3.1 (patch release after 1.3.0)\n"
     entries = changelog.read(history / "CHANGELOG.md")
     assert [e.version for e in entries] == ["1.3.1", "1.3.0", "1.2.3"]
+
+
+def test_an_entry_adds_exactly_one_release_heading_whatever_its_body() -> None:
+    body = "- a\n## [9.9.9] - 2030-01-01\r## [8.8.8] - 2030-01-02\r\n## [7.7.7] - 2030-01-03 \n"
+    text = changelog.add_entry(None, changelog.Entry("1.0.0", "2024-01-01", body))
+    text = changelog.add_entry(text, changelog.Entry("1.1.0", "2024-02-01", "- b"))
+    assert [(e.version, e.date) for e in changelog.parse(text)] == [
+        ("1.1.0", "2024-02-01"),
+        ("1.0.0", "2024-01-01"),
+    ]
+    assert "\r" not in text and len(re.findall(r"(?m)^## \[", text)) == 2
+    assert "\\#\\# \\[9.9.9] - 2030-01-01\n\\#\\# \\[8.8.8] - 2030-01-02\n" in text
