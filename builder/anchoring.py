@@ -45,14 +45,54 @@ def locate(text: str, needle: str) -> list[Match]:
 
 def exact_matches(text: str, needle: str) -> Iterator[Match]:
     """Every place `needle` occurs in `text` as it is, not splitting a grapheme cluster."""
+    return _exact_after(text, needle, 0)
+
+
+def exact_nearest(text: str, needle: str, offset: int, limit: int) -> list[Match]:
+    """The `limit` exact occurrences of `needle` nearest to `offset`, in text order.
+
+    The search walks out from `offset` both ways and stops at `limit`: its work grows with
+    `limit` and the distance covered, not with how often `needle` occurs (a common word can
+    occur a hundred thousand times in one source)."""
+    offset = min(max(offset, 0), len(text))
+    after = _exact_after(text, needle, offset)
+    before = _exact_before(text, needle, offset)
+    found: list[Match] = []
+    ahead, behind = next(after, None), next(before, None)
+    while len(found) < limit and (ahead or behind):
+        if ahead and (behind is None or ahead.start - offset <= offset - behind.start):
+            found.append(ahead)
+            ahead = next(after, None)
+        elif behind:
+            found.append(behind)
+            behind = next(before, None)
+    return sorted(found)
+
+
+def _exact_after(text: str, needle: str, offset: int) -> Iterator[Match]:
+    """Exact occurrences starting at `offset` or later, nearest first."""
     if not needle:
         return
-    start = text.find(needle)
+    start = text.find(needle, offset)
     while start != -1:
         end = start + len(needle)
         if not (splits_character(text, start) or splits_character(text, end)):
             yield Match(start, end, exact=True)
         start = text.find(needle, start + 1)
+
+
+def _exact_before(text: str, needle: str, offset: int) -> Iterator[Match]:
+    """Exact occurrences starting before `offset`, nearest first."""
+    if not needle:
+        return
+    # rfind(needle, 0, limit) answers the last occurrence ending by `limit`, so one that
+    # starts at `offset - 1` at the latest.
+    start = text.rfind(needle, 0, offset - 1 + len(needle)) if offset > 0 else -1
+    while start != -1:
+        end = start + len(needle)
+        if not (splits_character(text, start) or splits_character(text, end)):
+            yield Match(start, end, exact=True)
+        start = text.rfind(needle, 0, start - 1 + len(needle)) if start > 0 else -1
 
 
 def tolerant_matches(text: str, needle: str) -> Iterator[Match]:

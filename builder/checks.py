@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import hashlib
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -109,7 +110,7 @@ def _check_span(
             (*pointer, field),
             "A001",
             f"span {span.start}-{span.end} is not inside {span.source} (0-{len(text)}) or ends "
-            f"before it starts; {_where_quote_is(text, span.quote)}",
+            f"before it starts; {_where_quote_is(text, span.quote, span.start)}",
         )
         return
     actual = text[span.start : span.end]
@@ -118,7 +119,7 @@ def _check_span(
             (*pointer, "quote"),
             "A002",
             f"the quote differs from {span.source} at {span.start}-{span.end}, which reads "
-            f"{_excerpt(actual)}; {_where_quote_is(text, span.quote)}",
+            f"{_excerpt(actual)}; {_where_quote_is(text, span.quote, span.start)}",
         )
         return
     for field, index in (("start", span.start), ("end", span.end)):
@@ -137,20 +138,36 @@ def _check_span(
         )
 
 
-def _where_quote_is(text: str, quote: str) -> str:
-    matches = anchoring.locate(text, quote)
-    if not matches:
-        return "the quote does not occur in the source: copy it from the source text"
-    exact = [m for m in matches if m.exact]
-    if len(exact) == 1:
+# A hint names at most SHOWN places and counts at most COUNTED: a quote of one common word can
+# occur a hundred thousand times in a source, and a repository can have hundreds of such spans.
+SHOWN = 5
+COUNTED = 100
+
+
+def _where_quote_is(text: str, quote: str, near: int) -> str:
+    """Where `quote` really is in `text`, for a span given at `near`: its one place, its few
+    places, or the few nearest `near` of its many; else the first place that matches it
+    tolerantly, with what differs there."""
+    counted = sum(1 for _ in itertools.islice(anchoring.exact_matches(text, quote), COUNTED + 1))
+    if counted:
+        nearest = anchoring.exact_nearest(text, quote, near, SHOWN)
+        places = ", ".join(f"{m.start}-{m.end}" for m in nearest)
+        if counted == 1:
+            return (
+                f"the quote occurs at {places}: set start: {nearest[0].start} and end: "
+                f"{nearest[0].end}"
+            )
+        if counted <= SHOWN:
+            return f"the quote occurs at {places}: set start and end to the one meant"
+        many = f"more than {COUNTED}" if counted > COUNTED else str(counted)
         return (
-            f"the quote occurs at {exact[0].start}-{exact[0].end}: set start: "
-            f"{exact[0].start} and end: {exact[0].end}"
+            f"the quote occurs in {many} places, such as {places} (the {SHOWN} nearest to "
+            f"{near}): set start and end to the one meant"
         )
-    if exact:
-        places = ", ".join(f"{m.start}-{m.end}" for m in exact[:5])
-        return f"the quote occurs at {places}: set start and end to the one meant"
-    first = matches[0]
+    # Only the first tolerant place is named: the generator stops there.
+    first = next(anchoring.tolerant_matches(text, quote), None)
+    if first is None:
+        return "the quote does not occur in the source: copy it from the source text"
     found = text[first.start : first.end]
     named = anchoring.differences(found, quote)
     spelled = f" (it has {named})" if named else ""

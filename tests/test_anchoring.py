@@ -14,6 +14,7 @@ from builder.anchoring import (
     closest,
     differences,
     exact_matches,
+    exact_nearest,
     grapheme_boundary,
     inside_word,
     locate,
@@ -254,3 +255,24 @@ def test_a_long_quote_with_typos_is_found_whole_and_as_alike_as_it_is() -> None:
         "-'Parlament' +'Parliament'; -'oficials' +'officials'; -'prisonres' +'prisoners'; "
         "-'asembly' +'assembly'"
     )
+
+
+@given(
+    st.text(alphabet="ab\u0301 ", max_size=80),
+    st.text(alphabet="ab\u0301", min_size=1, max_size=3),
+    st.integers(-5, 90),
+    st.integers(0, 6),
+)
+def test_the_nearest_exact_places_are_those_closest_to_the_offset(
+    text: str, needle: str, offset: int, limit: int
+) -> None:
+    """exact_nearest answers the places exact_matches finds, the `limit` closest to the offset
+    (ties either way), in text order, whatever the overlaps and accents."""
+    every = list(exact_matches(text, needle))
+    near = exact_nearest(text, needle, offset, limit)
+    assert near == sorted(near)
+    assert set(near) <= set(every)
+    assert len(near) == min(limit, len(every))
+    clamped = min(max(offset, 0), len(text))
+    distances = sorted(abs(m.start - clamped) for m in every)
+    assert sorted(abs(m.start - clamped) for m in near) == distances[: len(near)]

@@ -396,7 +396,8 @@ def test_a_quote_that_differs_is_shown_and_its_real_places_named(repo: Path) -> 
     }
     assert messages["five-places"] == (
         "the quote differs from words-2024 at 1-11, which reads 'lpha beta '; the quote occurs "
-        "at 0-10, 18-28, 36-46, 54-64, 72-82: set start and end to the one meant"
+        "in 6 places, such as 0-10, 18-28, 36-46, 54-64, 72-82 (the 5 nearest to 1): set start "
+        "and end to the one meant"
     )
     assert f"which reads {'x' * 100!r};" in messages["hundred"]
     assert f"which reads {'x' * 97 + '...'!r};" in messages["hundred-one"]
@@ -407,6 +408,43 @@ def test_a_quote_that_differs_is_shown_and_its_real_places_named(repo: Path) -> 
         f"; the source has 'line one\\nline two' at {line}-{line + 17}: set start: {line}, "
         f"end: {line + 17} and copy the quote from the source"
     )
+
+
+def test_a_quote_in_many_places_names_the_few_nearest_and_counts_only_so_far(
+    repo: Path,
+) -> None:
+    """A one-word quote that occurs 200,000 times: the hint names the five places nearest to
+    the offsets given and says "more than 100" rather than finding every place (which once
+    took seconds a span). Two or three places are all named; one is named with its offsets."""
+    text = "the " * 200_000
+    add_source(repo, "common-2024", text)
+    cases = {"start-2024": 1, "middle-2024": 400_001, "end-2024": 799_997}
+    for claim_id, start in cases.items():
+        add_claim(repo, claim_id, "common-2024", start, start + 3, quote="the")
+    add_source(repo, "few-2024", "one two one two one\n")
+    add_claim(repo, "three-2024", "few-2024", 1, 4, quote="one")
+    add_claim(repo, "once-2024", "few-2024", 1, 4, quote="two one two")
+    messages = {
+        p.file.rsplit("/", 1)[-1].removesuffix(".yaml"): p.message.partition("; ")[2]
+        for p in validate(Layout(repo), TODAY).problems
+        if p.code == "A002"
+    }
+    assert messages["middle-2024"] == (
+        "the quote occurs in more than 100 places, such as 399992-399995, 399996-399999, "
+        "400000-400003, 400004-400007, 400008-400011 (the 5 nearest to 400001): set start and "
+        "end to the one meant"
+    )
+    assert messages["start-2024"].startswith(
+        "the quote occurs in more than 100 places, such as 0-3, 4-7, 8-11, 12-15, 16-19 "
+    )
+    assert (
+        "such as 799980-799983, 799984-799987, 799988-799991, 799992-799995, 799996-799999 ("
+        in (messages["end-2024"])
+    )
+    assert messages["three-2024"] == (
+        "the quote occurs at 0-3, 8-11, 16-19: set start and end to the one meant"
+    )
+    assert messages["once-2024"] == "the quote occurs at 4-15: set start: 4 and end: 15"
 
 
 def _from_column(repo: Path, problem: Problem) -> str:
