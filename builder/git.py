@@ -159,6 +159,11 @@ def tag(work: Path, name: str, message: str) -> None:
     run(work, *_identity(work), "tag", "--annotate", name, "-m", message)
 
 
+def tag_exists(root: Path, name: str) -> bool:
+    """Whether the repository holding `root` has a tag `name`."""
+    return query(root, "rev-parse", "--verify", "--quiet", f"refs/tags/{name}") is not None
+
+
 def _identity(work: Path) -> tuple[str, ...]:
     return () if query(work, "config", "user.email") else _IDENTITY
 

@@ -76,7 +76,10 @@ def release(
         body = changelog_body(changes, new)
     entry = changelog.Entry(version, today.isoformat(), body)
     if commit:
+        # Everything the commit and the tag need is checked before a file is written: a
+        # release that stopped after writing, or after committing, would be half done.
         _require_committed(layout)
+        _require_free_tag(layout, f"v{version}")
     _write_release(layout, attrs.evolve(metadata, version=version), entry)
     if commit:
         message = f"Release {version}"
@@ -94,6 +97,16 @@ def _require_committed(layout: Layout) -> None:
             f"{len(waiting)} files have changes that are not committed ({', '.join(waiting[:3])}"
             f"{', ...' if len(waiting) > 3 else ''}): commit them first, or release with "
             "--no-commit and commit yourself"
+        )
+
+
+def _require_free_tag(layout: Layout, tag: str) -> None:
+    """A release is tagged v<version>, and a tag, once made, never moves."""
+    if git.tag_exists(layout.root, tag):
+        raise UsageError(
+            f"the tag {tag} already exists in {layout.root}: version {tag[1:]} was released "
+            "from another line of history, which this one lacks (merge it first, or delete the "
+            "tag if it was made by mistake); nothing was written"
         )
 
 

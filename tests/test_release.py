@@ -237,3 +237,46 @@ def test_an_entry_adds_exactly_one_release_heading_whatever_its_body() -> None:
     ]
     assert "\r" not in text and len(re.findall(r"(?m)^## \[", text)) == 2
     assert "\\#\\# \\[9.9.9] - 2030-01-01\n\\#\\# \\[8.8.8] - 2030-01-02\n" in text
+
+
+def _state(root: Path) -> tuple[object, ...]:
+    """What a refused release must leave as it found: the files, the index, HEAD and the refs."""
+    files = {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
+    return (
+        files,
+        git(root, "ls-files", "--stage"),
+        git(root, "rev-parse", "HEAD"),
+        git(root, "for-each-ref"),
+        git(root, "status", "--porcelain", "--untracked-files=all"),
+    )
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first release", "next release"])
+def test_a_version_whose_tag_exists_is_refused_before_anything_is_written(
+    history: Path, claims: Run, first: bool
+) -> None:
+    """The tag is checked before dataset.yaml and CHANGELOG.md are written or committed: a
+    release refused there leaves the repository exactly as it was, and goes through once the
+    tag is gone."""
+    version = "1.2.3"
+    if not first:
+        released(history, claims)
+        edit_record(history, "cafe-talks-continue-2024", "Not reviewed yet.", "Awaiting review.")
+        git(history, "commit", "--quiet", "--all", "-m", "Changes")
+        version = "1.2.4"
+    # The version was tagged on another line of history, say by a release from another clone.
+    git(history, "tag", f"v{version}", "HEAD")
+    before = _state(history)
+    refused = claims("release", "--root", history, "--date", "2026-11-22")
+    assert refused.returncode == 2
+    assert f"the tag v{version} already exists in {history}" in refused.stderr
+    assert "nothing was written" in refused.stderr
+    assert _state(history) == before
+    git(history, "tag", "--delete", f"v{version}")
+    made = claims("release", "--root", history, "--date", "2026-11-22")
+    assert made.returncode == 0, made.stderr
+    assert git(history, "describe", "--exact-match", "HEAD") == f"v{version}"
