@@ -27,9 +27,10 @@ class GitError(ExternalError):
     """git failed; the message is git's own last line."""
 
 
-def run(cwd: Path, *args: str, allowed: tuple[int, ...] = (0,)) -> str:
-    """git ARGS in `cwd`; its standard output. Exit codes outside `allowed` are a GitError."""
-    result = _git(cwd, args)
+def run(cwd: Path, *args: str, allowed: tuple[int, ...] = (0,), stdin: str | None = None) -> str:
+    """git ARGS in `cwd`, given `stdin`; its standard output. Exit codes outside `allowed` are
+    a GitError."""
+    result = _git(cwd, args, stdin)
     if result.returncode not in allowed:
         said = (result.stderr.strip() or result.stdout.strip()).splitlines()
         raise GitError(f"git {args[0]} failed: {said[-1] if said else result.returncode}")
@@ -42,11 +43,14 @@ def query(cwd: Path, *args: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-def _git(cwd: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
+def _git(
+    cwd: Path, args: tuple[str, ...], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
             ["git", *args],
             cwd=cwd,
+            input=stdin,
             capture_output=True,
             encoding="utf-8",
             errors="surrogateescape",
@@ -150,13 +154,65 @@ def commit_files(root: Path, paths: list[str], message: str) -> None:
     run(root, *_identity(root), "commit", "--quiet", "-m", message, "--", *paths)
 
 
-def commit(work: Path, message: str) -> None:
-    run(work, *_identity(work), "commit", "--quiet", "-m", message)
+def store_blob(work: Path, text: str) -> str:
+    """The id of a blob holding `text` (UTF-8), stored as it is."""
+    return run(work, "hash-object", "-w", "--no-filters", "--stdin", stdin=text).strip()
 
 
-def tag(work: Path, name: str, message: str) -> None:
-    """An annotated tag `name` on the current commit."""
-    run(work, *_identity(work), "tag", "--annotate", name, "-m", message)
+def store_tree(work: Path, files: dict[str, Path], blobs: dict[str, str]) -> str:
+    """The id of a tree holding exactly `files` (name in the tree: file on disk) and `blobs`
+    (name: id of a stored blob), each a plain file, stored byte for byte.
+
+    `hash-object --no-filters` and `update-index` apply no attribute: a `.gitattributes` of
+    the repository or of the machine (`text eol=crlf`, `filter=lfs` where git-lfs is set up,
+    any clean filter) cannot change what is stored, as `git add` would let it."""
+    names = sorted(files)
+    stored = run(work, "hash-object", "-w", "--no-filters", "--", *(str(files[n]) for n in names))
+    entries = {**dict(zip(names, stored.split(), strict=True)), **blobs}
+    run(work, "read-tree", "--empty")
+    run(
+        work,
+        "update-index",
+        "--add",
+        "-z",
+        "--index-info",
+        stdin="".join(f"100644 {blob}\t{name}\0" for name, blob in sorted(entries.items())),
+    )
+    return run(work, "write-tree").strip()
+
+
+def tree_changes(work: Path, commit: str | None, tree: str) -> list[tuple[str, str]]:
+    """(A, M or D, name) for each file that `tree` adds, changes or deletes after `commit`
+    (all added when there is no commit yet), by name."""
+    if commit is None:
+        names = _names(run(work, "ls-tree", "-r", "-z", "--name-only", tree))
+        return [("A", name) for name in names]
+    fields = _names(
+        run(work, "diff-tree", "-r", "-z", "--no-renames", "--name-status", commit, tree)
+    )
+    changes = zip(fields[0::2], fields[1::2], strict=True)
+    return sorted(changes, key=lambda change: change[1])
+
+
+def commit_tree(work: Path, tree: str, parent: str | None, message: str) -> str:
+    """The id of a new commit of `tree` after `parent` (none: the first commit)."""
+    parents = ("-p", parent) if parent else ()
+    return run(work, *_identity(work), "commit-tree", *parents, "-m", message, tree).strip()
+
+
+def is_ancestor(work: Path, older: str, newer: str) -> bool:
+    """Whether commit `older` is `newer` or in its history."""
+    return query(work, "merge-base", "--is-ancestor", older, newer) is not None
+
+
+def push_atomic(work: Path, *refspecs: str) -> None:
+    """Push `refspecs` to origin in one transaction: the remote updates all or none."""
+    run(work, "push", "--quiet", "--atomic", "origin", *refspecs)
+
+
+def tag(work: Path, name: str, message: str, commit: str = "HEAD") -> None:
+    """An annotated tag `name` on `commit` (the current one unless given)."""
+    run(work, *_identity(work), "tag", "--annotate", "-m", message, name, commit)
 
 
 def tag_exists(root: Path, name: str) -> bool:

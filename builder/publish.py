@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -132,7 +131,11 @@ def publish_git(
     built: Built, remote: str, *, dry_run: bool = False, init: bool = False
 ) -> list[str]:
     """Commit the build into the git repository at `remote` and tag it; return what was done.
-    A local `remote` that does not exist is made, as a bare repository on main, with `init`."""
+    A local `remote` that does not exist is made, as a bare repository on main, with `init`.
+
+    The files are stored byte for byte (no .gitattributes of the target or of the machine
+    converts or filters them), and the branch and the tag are pushed in one atomic push:
+    both land or neither does, and publishing again after a failure finishes the job."""
     if dry_run and init and _missing(remote):
         return [
             f"would create the bare repository {remote} (on main)",
@@ -149,45 +152,86 @@ def publish_git(
             # on main, continuing its history if the remote has one.
             git.run(work, "symbolic-ref", "HEAD", "refs/heads/main")
             head = git.query(work, "rev-parse", "--quiet", "--verify", "origin/main^{commit}")
-            if head is not None:
-                git.run(work, "update-ref", "refs/heads/main", head)
         branch = git.run(work, "symbolic-ref", "--short", "HEAD").strip()
-        # Without a checkout the work tree is empty: after copying, `add --all` stages exactly
-        # the build, and files of the previous version that it lacks show as deleted. The
-        # repository's own .gitattributes stays (or is written, the first time).
-        shutil.copytree(built.folder, work, dirs_exist_ok=True)
-        if git.query(work, "cat-file", "-e", "HEAD:.gitattributes") is not None:
-            git.run(work, "checkout", "HEAD", "--", ".gitattributes")
-        else:
-            (work / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
-        git.run(work, "add", "--all")
-        tree = git.run(work, "write-tree").strip()
+        # The tree holds exactly the build, and the repository's own .gitattributes (written
+        # the first time): files of the previous version that the build lacks are deleted.
+        attributes = head and git.query(
+            work, "rev-parse", "--quiet", "--verify", f"{head}:.gitattributes"
+        )
+        tree = git.store_tree(
+            work,
+            {name: built.folder / name for name in built.files},
+            {".gitattributes": attributes or git.store_blob(work, GITATTRIBUTES)},
+        )
         tagged = git.query(
-            work, "rev-parse", "--quiet", "--verify", f"refs/tags/{built.tag}^{{tree}}"
+            work, "rev-parse", "--quiet", "--verify", f"{_tag_ref(built)}^{{commit}}"
         )
         if tagged is not None:
-            return _already(built, tagged == tree, remote)
-        changes = git.run(work, "status", "--porcelain").splitlines()
-        plan = [f"{line[:2].strip()} {line[3:]}" for line in changes]
+            if git.query(work, "rev-parse", f"{tagged}^{{tree}}") != tree:
+                return _already(built, False, remote)
+            return _finish(
+                work, built, tagged=tagged, head=head, branch=branch, remote=remote, dry_run=dry_run
+            )
+        plan = [f"{status} {name}" for status, name in git.tree_changes(work, head, tree)]
         if dry_run:
             return [
                 *(f"would commit: {line}" for line in plan),
                 f"would tag {built.tag} on {branch} of {remote}",
             ]
         message = f"Release {built.tag}"
-        if head is None or changes:
-            git.commit(work, message)
-        git.tag(work, built.tag, message)
-        git.run(
-            work, "push", "--quiet", "origin", f"HEAD:refs/heads/{branch}", f"refs/tags/{built.tag}"
+        commit = (
+            head if head is not None and not plan else git.commit_tree(work, tree, head, message)
         )
+        git.tag(work, built.tag, message, commit)
+        _push(work, remote, f"{commit}:refs/heads/{branch}", _tag_ref(built))
         _point_head_at(remote, branch)
-        commit = git.run(work, "rev-parse", "HEAD").strip()
         return [
             *done,
             *(f"committed: {line}" for line in plan),
             f"tagged {built.tag} = {commit[:12]}",
         ]
+
+
+def _tag_ref(built: Built) -> str:
+    return f"refs/tags/{built.tag}"
+
+
+def _finish(
+    work: Path,
+    built: Built,
+    *,
+    tagged: str,
+    head: str | None,
+    branch: str,
+    remote: str,
+    dry_run: bool,
+) -> list[str]:
+    """The tag is published with these files. If its commit is not on the branch while the
+    branch could move to it (a push that left the tag without the branch, as before pushes
+    were atomic), move the branch there: that finishes the publish."""
+    if head is not None and git.is_ancestor(work, tagged, head):
+        return _already(built, True, remote)
+    if head is not None and not git.is_ancestor(work, head, tagged):
+        return [
+            f"{built.tag} is already published in {remote} with these files, but {branch} has "
+            f"moved on without it: nothing to do"
+        ]
+    if dry_run:
+        return [f"would move {branch} of {remote} to {built.tag}, which is not on it yet"]
+    _push(work, remote, f"{tagged}:refs/heads/{branch}")
+    _point_head_at(remote, branch)
+    return [f"{built.tag} was published without {branch}: moved {branch} to it ({tagged[:12]})"]
+
+
+def _push(work: Path, remote: str, *refspecs: str) -> None:
+    """One atomic push of `refspecs`: the remote takes all of them or none."""
+    try:
+        git.push_atomic(work, *refspecs)
+    except git.GitError as error:
+        raise git.GitError(
+            f"{error.message}; nothing was published to {remote} (the branch and the tag are "
+            "pushed together or not at all): publish again once that is fixed"
+        ) from error
 
 
 def _local_target(remote: str, *, init: bool) -> list[str]:

@@ -3,6 +3,7 @@ never moved; end to end through a Hub-compatible mirror and `datasets.load_datas
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -11,7 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -412,3 +413,121 @@ def test_a_hub_dry_run_without_network_still_lists_the_plan(
     assert lines[0].startswith(f"could not reach the Hub to see what {OWNER}/{NAME} holds")
     assert "would upload: claims/train-00000-of-00001.parquet" in lines
     assert lines[-1] == "would tag v0.1.0"
+
+
+# Atomic pushes and files stored as built ---------------------------------------------------------
+
+
+def _refuse_branch_updates(bare: Path) -> Path:
+    """An update hook in the target that refuses every branch update and takes tags."""
+    hook = bare / "hooks" / "update"
+    hook.write_text(
+        '#!/bin/sh\ncase "$1" in refs/heads/*) echo "branches are frozen" >&2; exit 1;; esac\n'
+    )
+    hook.chmod(0o755)
+    return hook
+
+
+def test_a_refused_branch_update_publishes_no_tag_and_a_retry_publishes_both(
+    versions: tuple[Path, Path], bare: Path, claims: Run
+) -> None:
+    """The branch and the tag go in one atomic push: the target takes both or neither, and
+    publishing again once the target takes pushes does the whole job."""
+    first, second = versions
+    assert claims("publish", first, "--git", bare).returncode == 0
+    hook = _refuse_branch_updates(bare)
+    refused = claims("publish", second, "--git", bare)
+    assert refused.returncode == 2
+    assert git(bare, "tag", "--list").splitlines() == ["v0.1.0"]
+    assert git(bare, "rev-parse", "main") == git(bare, "rev-parse", "v0.1.0^{commit}")
+    assert f"nothing was published to {bare}" in refused.stderr
+    hook.unlink()
+    retried = claims("publish", second, "--git", bare)
+    assert retried.returncode == 0, retried.stderr
+    assert retried.stdout.splitlines()[-1].startswith("tagged v0.2.0 = ")
+    assert git(bare, "tag", "--list").splitlines() == ["v0.1.0", "v0.2.0"]
+    assert git(bare, "rev-parse", "main") == git(bare, "rev-parse", "v0.2.0^{commit}")
+
+
+def test_a_tag_published_without_its_branch_is_finished_by_publishing_again(
+    versions: tuple[Path, Path], bare: Path, claims: Run, tmp_path: Path
+) -> None:
+    """A target left with the tag but not the branch (by a push that was not atomic) gets
+    its branch moved to the tag, and after that has nothing to do."""
+    first, second = versions
+    assert claims("publish", first, "--git", bare).returncode == 0
+    elsewhere = tmp_path / "elsewhere.git"
+    git(tmp_path, "clone", "--quiet", "--bare", str(bare), str(elsewhere))
+    assert claims("publish", second, "--git", elsewhere).returncode == 0
+    git(elsewhere, "push", "--quiet", str(bare), "refs/tags/v0.2.0")
+    assert git(bare, "rev-parse", "main") == git(bare, "rev-parse", "v0.1.0^{commit}")
+    dry = claims("publish", second, "--git", bare, "--dry-run")
+    assert dry.stdout == f"would move main of {bare} to v0.2.0, which is not on it yet\n"
+    finished = claims("publish", second, "--git", bare)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.startswith("v0.2.0 was published without main: moved main to it")
+    assert git(bare, "rev-parse", "main") == git(bare, "rev-parse", "v0.2.0^{commit}")
+    again = claims("publish", second, "--git", bare)
+    assert "already published" in again.stdout and "nothing to do" in again.stdout
+
+
+EVIL_CONFIG = """\
+[core]
+\tautocrlf = true
+[filter "evil"]
+\tclean = tr a-z A-Z
+\tsmudge = tr A-Z a-z
+\trequired = true
+"""
+
+
+@pytest.fixture
+def converting_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_git_config: None
+) -> Callable[[], None]:
+    """Call it to give the machine's git a configuration that converts line ends
+    (core.autocrlf) and defines a filter that rewrites what it stores."""
+    config = tmp_path / "gitconfig"
+    config.write_text(EVIL_CONFIG)
+    return lambda: monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    ["* text eol=crlf\n", "* filter=evil\n", "*.parquet filter=evil\n*.md text eol=crlf\n"],
+)
+def test_the_target_s_attributes_do_not_change_the_published_bytes(
+    versions: tuple[Path, Path],
+    bare: Path,
+    claims: Run,
+    converting_git: Callable[[], None],
+    attributes: str,
+) -> None:
+    """A target whose .gitattributes converts line ends or runs a filter (one the machine's
+    git configuration defines, as git-lfs does for `filter=lfs`) receives every file of the
+    build byte for byte: each blob at the tag has the digest SHA256SUMS lists, and the
+    target keeps its .gitattributes."""
+    work = bare.parent / "work"
+    git(bare.parent, "clone", "--quiet", str(bare), str(work))
+    (work / ".gitattributes").write_text(attributes)
+    git(work, "add", ".gitattributes")
+    git(work, "commit", "--quiet", "-m", "Attributes")
+    git(work, "push", "--quiet", "origin", "HEAD:refs/heads/main")
+    kept = git(bare, "rev-parse", "main:.gitattributes")
+    converting_git()
+    build = versions[0]
+    result = claims("publish", build, "--git", bare)
+    assert result.returncode == 0, result.stderr
+    listed = dict(
+        reversed(line.split("  ", 1))
+        for line in (build / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    )
+    published = {}
+    for name in listed:
+        blob = subprocess.run(
+            ["git", "cat-file", "blob", f"v0.1.0:{name}"], cwd=bare, capture_output=True, check=True
+        ).stdout
+        published[name] = hashlib.sha256(blob).hexdigest()
+    assert published == listed
+    assert git(bare, "rev-parse", "v0.1.0:SHA256SUMS") == _blob_id(build / "SHA256SUMS")
+    assert git(bare, "rev-parse", "v0.1.0:.gitattributes") == kept
