@@ -9,11 +9,14 @@ come back NUL-separated (`-z`), so that no file name is quoted or split. A failu
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
-import tarfile
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from builder.errors import ExternalError, UsageError
 
@@ -123,12 +126,98 @@ def last_commit_adding(root: Path, text: str, path: str) -> str | None:
 
 
 def export(root: Path, commit: str, folder: str, into: Path) -> None:
-    """Write `folder` as it is at `commit` under `into` (an empty folder)."""
-    with tempfile.TemporaryDirectory(prefix="claims-git-") as scratch:
-        archive = Path(scratch) / "archive.tar"
-        run(root, "archive", "--format=tar", f"--output={archive}", commit, "--", folder)
-        with tarfile.open(archive) as tar:
-            tar.extractall(into, filter="data")
+    """Write `folder` as it is at `commit` under `into` (an empty scratch folder): each file
+    byte for byte as committed, each symlink as the link it is (the layout's walker judges
+    where it leads).
+
+    The tree is read with `ls-tree` and `cat-file`, to which no attribute applies: `git
+    archive` would obey the .gitattributes of the revision and of the machine, and let a
+    commit drop files from what is compared (`export-ignore`), rewrite them
+    (`export-subst`), or convert their line ends and run filters on them.
+    """
+    listing = run(root, "ls-tree", "-r", "-z", "--end-of-options", commit, "--", folder)
+    files: list[tuple[str, Path]] = []
+    links: list[tuple[str, Path]] = []
+    for entry in _names(listing):
+        info, _, name = entry.partition("\t")
+        mode, kind, blob = info.split(" ")
+        if kind == "blob":  # not a submodule's commit: nothing of this repository
+            (links if mode == "120000" else files).append((blob, _inside(into, name, folder)))
+    # Files first, links last: no file is written while a link could lead it elsewhere.
+    with _cat_file(root, [blob for blob, _ in [*files, *links]]) as objects:
+        for blob, path in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+            with os.fdopen(os.open(path, flags, 0o644), "wb") as stream:
+                objects.copy(blob, stream)
+        for blob, path in links:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            target = io.BytesIO()
+            objects.copy(blob, target)
+            if b"\0" in target.getvalue():
+                raise GitError(f"the symlink {path.relative_to(into)} at {commit} is damaged")
+            path.symlink_to(os.fsdecode(target.getvalue()))
+
+
+def _inside(into: Path, name: str, folder: str) -> Path:
+    """Where the tree's entry `name` goes under `into`; a name that could lead elsewhere (as
+    only a damaged or crafted tree holds) is refused."""
+    parts = name.split("/")
+    if parts[0] != folder or any(part in ("", ".", "..", ".git") for part in parts):
+        raise GitError(f"git ls-tree listed the path {name!r}, which no tree may hold")
+    return into.joinpath(*parts)
+
+
+class _Objects:
+    """The objects a `git cat-file --batch` prints, in the order they were asked for."""
+
+    def __init__(self, stdout: IO[bytes]) -> None:
+        self._stdout = stdout
+
+    def copy(self, blob: str, into: IO[bytes]) -> None:
+        """The next object, which must be `blob`, into `into`, a block at a time."""
+        header = self._stdout.readline().split()
+        if len(header) != 3 or header[0] != blob.encode("ascii") or header[1] != b"blob":
+            raise GitError(f"git cat-file failed: cannot read the blob {blob}")
+        left = int(header[2])
+        while left:
+            block = self._stdout.read(min(left, 1 << 20))
+            if not block:
+                raise GitError(f"git cat-file failed: the blob {blob} ended early")
+            into.write(block)
+            left -= len(block)
+        self._stdout.read(1)  # the newline after each object
+
+
+@contextlib.contextmanager
+def _cat_file(root: Path, blobs: list[str]) -> Iterator[_Objects]:
+    """One `git cat-file --batch` for `blobs`; their ids come from a file (so that git never
+    waits on a pipe the tool has not read yet), their contents as they are stored."""
+    with tempfile.TemporaryFile() as ids, tempfile.TemporaryFile() as errors:
+        ids.write("".join(f"{blob}\n" for blob in blobs).encode("ascii"))
+        ids.seek(0)
+        try:
+            process = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=root,
+                stdin=ids,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env={**os.environ, **_ENVIRONMENT},
+            )
+        except FileNotFoundError as error:
+            raise ExternalError("git is not installed: install git and try again") from error
+        with process:
+            assert process.stdout is not None  # stdout=PIPE
+            try:
+                yield _Objects(process.stdout)
+            except BaseException:
+                process.kill()
+                raise
+        if process.returncode != 0:
+            errors.seek(0)
+            said = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git cat-file failed: {said[-1] if said else process.returncode}")
 
 
 def clone(remote: str, into: Path) -> None:

@@ -469,3 +469,32 @@ def test_text_from_the_data_is_shown_as_text_in_the_review_and_the_changelog() -
         html = parser.render(markdown)
         for live in ("<a ", "<img", "<script", "<h1", "<h2"):
             assert live not in html, html
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    ["claims/** export-ignore", "claims/** export-subst", "* text eol=crlf", "* ident"],
+)
+def test_a_revision_is_read_as_committed_whatever_its_attributes_say(
+    history: Path, claims: Run, attributes: str
+) -> None:
+    """A revision's .gitattributes cannot hide its claims from the comparison (export-ignore),
+    rewrite them (export-subst, ident), or change their line ends: both revisions read as
+    committed, like the working tree of the second one."""
+    (history / ".gitattributes").write_text(f"{attributes}\n")
+    edit_record(history, "cafe-talks-continue-2024", "Not reviewed yet.", "Not $Format:%H$ $Id$")
+    git(history, "add", "--all")
+    git(history, "commit", "--quiet", "-m", "Attributes")
+    first = git(history, "rev-parse", "HEAD")
+    edit_record(history, "talks-outcome-unknown-2024", "what the talks", "what the new talks")
+    git(history, "commit", "--quiet", "--all", "-m", "A correction")
+    expected = [
+        "~ talks-outcome-unknown-2024",
+        '    rationale: "Nothing says what the talks produced." -> "Nothing says what the '
+        'new talks produced."',
+        "0 added, 0 removed, 1 changed (a patch release)",
+    ]
+    between = claims("diff", "--root", history, first, "HEAD")
+    assert between.stdout.splitlines() == expected, between.stderr
+    with_tree = claims("diff", "--root", history, first, str(history))
+    assert with_tree.stdout.splitlines() == expected, with_tree.stderr

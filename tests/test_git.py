@@ -3,6 +3,7 @@ sees it, and git's failures are errors of one kind."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,41 @@ def test_file_names_come_back_whole(history: Path) -> None:
 def test_a_failing_git_command_is_an_external_error(tmp_path: Path) -> None:
     with pytest.raises(ExternalError, match="git clone failed"):
         git.clone(str(tmp_path / "nothing-here"), tmp_path / "clone")
+
+
+def test_an_export_holds_every_file_as_committed_whatever_the_attributes(
+    history: Path, tmp_path: Path
+) -> None:
+    """No attribute of the revision or of the repository applies to an export: nothing is
+    left out, substituted, filtered or given other line ends; a symlink stays a symlink."""
+    (history / ".gitattributes").write_text(
+        "claims/records/** export-ignore\nclaims/** export-subst ident text eol=crlf\n"
+    )
+    (history / ".git" / "info" / "attributes").write_text("claims/sources/** export-ignore\n")
+    (history / "claims" / "sources" / "format.txt").write_bytes(b"$Format:%H$ $Id$\nline\r\n")
+    (history / "claims" / "records" / "link.yaml").symlink_to("2024/cafe-talks-continue-2024.yaml")
+    run_git(history, "add", "--all")
+    run_git(history, "commit", "--quiet", "-m", "Attributes")
+    head = git.commit_of(history, "HEAD")
+    git.export(history, head, "claims", tmp_path / "tree")
+    committed = run_git(history, "ls-tree", "-r", "--name-only", "HEAD", "--", "claims")
+    exported = tmp_path / "tree"
+    assert sorted(
+        p.relative_to(exported).as_posix()
+        for p in exported.rglob("*")
+        if p.is_file() or p.is_symlink()
+    ) == sorted(committed.splitlines())
+    for name in committed.splitlines():
+        path = exported / name
+        if path.is_symlink():
+            assert str(path.readlink()) == "2024/cafe-talks-continue-2024.yaml"
+            continue
+        blob = subprocess.run(
+            ["git", "cat-file", "blob", f"HEAD:{name}"],
+            cwd=history,
+            capture_output=True,
+            check=True,
+        ).stdout
+        assert path.read_bytes() == blob, name
+    # As committed: `git add` normalised the line end, nothing was expanded.
+    assert (exported / "claims/sources/format.txt").read_bytes() == b"$Format:%H$ $Id$\nline\n"

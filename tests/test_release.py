@@ -280,3 +280,20 @@ def test_a_version_whose_tag_exists_is_refused_before_anything_is_written(
     made = claims("release", "--root", history, "--date", "2026-11-22")
     assert made.returncode == 0, made.stderr
     assert git(history, "describe", "--exact-match", "HEAD") == f"v{version}"
+
+
+def test_the_last_release_is_read_as_committed_whatever_its_attributes_say(
+    history: Path, claims: Run
+) -> None:
+    """The released state is read from git without attributes: a .gitattributes that hides
+    the claims from `git archive` or rewrites them cannot make a correction look like a
+    release of new claims."""
+    (history / ".gitattributes").write_text("claims/** export-ignore\n* export-subst ident\n")
+    edit_record(history, "cafe-talks-continue-2024", "Not reviewed yet.", "Not $Format:%H$ $Id$")
+    assert released(history, claims).returncode == 0
+    edit_record(history, "talks-outcome-unknown-2024", "what the talks", "what the new talks")
+    made = released(history, claims)
+    assert made.stdout == "version 1.2.4 (patch release after 1.2.3)\n", made.stderr
+    entry = changelog.read(history / "CHANGELOG.md")[0]
+    assert "talks-outcome-unknown-2024" in entry.body
+    assert "cafe-talks-continue-2024" not in entry.body
