@@ -143,20 +143,25 @@ def export(root: Path, commit: str, folder: str, into: Path) -> None:
         mode, kind, blob = info.split(" ")
         if kind == "blob":  # not a submodule's commit: nothing of this repository
             (links if mode == "120000" else files).append((blob, _inside(into, name, folder)))
-    # Files first, links last: no file is written while a link could lead it elsewhere.
+    # Files first, links last, and every folder checked to be inside `into`: nothing is
+    # written through a link, even from a tree crafted to list one name twice.
     with _cat_file(root, [blob for blob, _ in [*files, *links]]) as objects:
-        for blob, path in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-            with os.fdopen(os.open(path, flags, 0o644), "wb") as stream:
-                objects.copy(blob, stream)
-        for blob, path in links:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            target = io.BytesIO()
-            objects.copy(blob, target)
-            if b"\0" in target.getvalue():
-                raise GitError(f"the symlink {path.relative_to(into)} at {commit} is damaged")
-            path.symlink_to(os.fsdecode(target.getvalue()))
+        try:
+            for blob, path in files:
+                _make_folder(into, path.parent)
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                with os.fdopen(os.open(path, flags, 0o644), "wb") as stream:
+                    objects.copy(blob, stream)
+            for blob, path in links:
+                _make_folder(into, path.parent)
+                target = io.BytesIO()
+                objects.copy(blob, target)
+                if b"\0" in target.getvalue():
+                    raise GitError(f"the symlink {path.relative_to(into)} at {commit} is damaged")
+                path.symlink_to(os.fsdecode(target.getvalue()))
+        except FileExistsError as error:
+            twice = Path(error.filename2 or error.filename).relative_to(into).as_posix()
+            raise GitError(f"the tree at {commit} lists {twice} twice") from error
 
 
 def _inside(into: Path, name: str, folder: str) -> Path:
@@ -166,6 +171,13 @@ def _inside(into: Path, name: str, folder: str) -> Path:
     if parts[0] != folder or any(part in ("", ".", "..", ".git") for part in parts):
         raise GitError(f"git ls-tree listed the path {name!r}, which no tree may hold")
     return into.joinpath(*parts)
+
+
+def _make_folder(into: Path, folder: Path) -> None:
+    """`folder` and its parents, once sure that no link leads them out of `into`."""
+    if not folder.resolve().is_relative_to(into.resolve()):
+        raise GitError(f"the tree leads {folder.relative_to(into)} out of the export")
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 class _Objects:

@@ -88,3 +88,39 @@ def test_an_export_holds_every_file_as_committed_whatever_the_attributes(
         assert path.read_bytes() == blob, name
     # As committed: `git add` normalised the line end, nothing was expanded.
     assert (exported / "claims/sources/format.txt").read_bytes() == b"$Format:%H$ $Id$\nline\n"
+
+
+def test_an_export_never_writes_through_a_link_of_a_crafted_tree(
+    history: Path, tmp_path: Path
+) -> None:
+    """A tree made by hand to hold `claims/out` twice, once as a symlink out of the export
+    and once as a folder, cannot make the export write outside its folder."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    blob = run_git(history, "hash-object", "-w", "--stdin")  # empty
+    link = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"],
+        cwd=history,
+        input=str(outside),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    inner = _mktree(history, f"100644 blob {blob}\tx.yaml\n")
+    claims_tree = _mktree(history, f"120000 blob {link}\tout\n040000 tree {inner}\tout\n")
+    root_tree = _mktree(history, f"040000 tree {claims_tree}\tclaims\n")
+    commit = run_git(history, "commit-tree", root_tree, "-m", "Crafted")
+    with pytest.raises(ExternalError, match="lists claims/out twice"):
+        git.export(history, commit, "claims", tmp_path / "tree")
+    assert list(outside.iterdir()) == []
+
+
+def _mktree(repository: Path, entries: str) -> str:
+    return subprocess.run(
+        ["git", "mktree", "--missing"],
+        cwd=repository,
+        input=entries,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
