@@ -18,8 +18,11 @@ def add(commands: Subcommands) -> argparse.ArgumentParser:
         description="Publish a built folder (checked against its SHA256SUMS first) to a "
         "Hugging Face dataset repository (--repo-id; the token comes from HF_TOKEN) or to a "
         "git repository (--git), as one commit tagged v<version>. Files of the previous version "
-        "that the build lacks are deleted. An existing tag is never moved: publishing the same "
-        "files again does nothing, different files are refused.",
+        "that the build lacks are deleted. With --git, the files are stored byte for byte "
+        "(the target's .gitattributes converts or filters none of them), and the branch and "
+        "the tag are pushed in one atomic push: both land or neither, and publishing again "
+        "finishes the job. An existing tag is never moved: publishing the same files again "
+        "does nothing, different files are refused.",
     )
     command.add_argument("folder", type=Path, metavar="DIST_DIR")
     target = command.add_mutually_exclusive_group(required=True)
