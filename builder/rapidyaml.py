@@ -18,6 +18,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -131,6 +132,8 @@ def read(raw: bytes, max_depth: int, resolve_plain: Callable[[str], Any]) -> Any
             return mapping
         if tree.val_is_null(node):
             return None
+        if tree.is_val_literal(node) or tree.is_val_folded(node):
+            blocks.append(node)
         text = _text(tree.val(node))
         return plain(text) if tree.is_val_plain(node) else text
 
@@ -138,18 +141,60 @@ def read(raw: bytes, max_depth: int, resolve_plain: Callable[[str], Any]) -> Any
         _plain_first(text)
         return resolve_plain(text)
 
-    return value(root, 0)
+    blocks: list[int] = []
+    data = value(root, 0)
+    header = block_header_error(raw) if blocks else None
+    if header is not None:
+        raise Refused("L004", header)
+    return data
+
+
+# Where a block scalar's header may be (a line's start, after `- `, `? ` or `: `), and what
+# follows its `|` or `>` to the end of the line.
+_HEADER = re.compile(rb"(?:^[ \t]*(?:[-?:][ \t]+)*|:[ \t]+)[|>]([^ \t\r\n]*)([^\r\n]*)", re.M)
+_INDICATORS = re.compile(rb"([1-9][-+]?|[-+][1-9]?)?")
+_AFTER_HEADER = re.compile(rb"([ \t]+#.*)?[ \t]*")
+
+
+def block_header_error(raw: bytes) -> str | None:
+    """What is wrong with the first block scalar header that has more than its indicators
+    (`|1e`, `>x`), which rapidyaml reads as if it had none; YAML 1.2 allows only the
+    indicators, then a comment. (A `|` or `>` starting a line of a quoted or plain scalar may
+    look like a header too: such a text is merely read by libyaml alone.)"""
+    for header in _HEADER.finditer(raw):
+        if not (
+            _INDICATORS.fullmatch(header.group(1)) and _AFTER_HEADER.fullmatch(header.group(2))
+        ):
+            shown = header.group(0).strip().decode("utf-8", "replace")
+            return (
+                f"YAML syntax error: {shown!r} is not a block scalar header (| or >, "
+                "then an indentation digit and a chomping - or +)"
+            )
+    return None
 
 
 def _plain_first(text: str) -> None:
-    """An indicator followed by a space or tab cannot start a plain scalar (YAML 1.2's
-    ns-plain-first), yet rapidyaml lets `?<tab>key` be one."""
-    if text[:1] in ("@", "`") or (text[:1] in ("?", ":", "-") and text[1:2] in (" ", "\t")):
+    """An indicator cannot start a plain scalar (YAML 1.2's ns-plain-first), nor can `?`, `:`
+    or `-` unless a character other than a space follows, yet rapidyaml lets `]`, `` ` `` or
+    `?<tab>key` start one."""
+    first, second = text[:1], text[1:2]
+    if first in _NEVER_FIRST or (first in ("?", ":", "-") and second in ("", " ", "\t")):
         raise Refused("L004", f"YAML syntax error: {text[:2]!r} cannot start a plain value")
 
 
+# YAML 1.2's c-indicator, but for `?`, `:` and `-`.
+_NEVER_FIRST = frozenset(",[]{}#&*!|>'\"%@`")
+
+
 def _text(data: Any) -> str:
-    return "" if data is None else bytes(data).decode("utf-8")
+    """A scalar's text; rapidyaml writes the escape of a lone surrogate (`"\\ud800"`) as bytes
+    that are not UTF-8, which YAML (and libyaml) refuses."""
+    try:
+        return "" if data is None else bytes(data).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Refused(
+            "L004", "YAML syntax error: an escape names a character that is not Unicode text"
+        ) from error
 
 
 def _located(error: Any) -> Located:
