@@ -10,7 +10,9 @@ and builds the data itself, so that:
   no more than reading the file;
 - duplicate keys, extra documents, empty files and non-mapping documents are errors;
 - nesting deeper than MAX_DEPTH levels is refused from the event stream, before anything is
-  built (a record is 4 levels deep; 100,000 `[` would crash the C parser's recursion).
+  built (a record is 4 levels deep; 100,000 `[` would crash the C parser's recursion);
+- a carriage return alone, NEL, LS and PS are refused: YAML readers disagree on whether they
+  end a line, and a file has one reading or none.
 
 A failed parse is a value (`ParseFailure`) to report, not an exception that stops the run.
 """
@@ -206,10 +208,16 @@ def load_bytes(raw: bytes, display_path: str) -> Loaded:
 def parse_text(text: str, display_path: str) -> Loaded:
     """Parse YAML text into a `Document`, or the reasons it is not one.
 
-    A file with nothing unusual (no anchor, alias, tag or directive character, one mapping,
-    no duplicate or complex key) is read by libyaml's C loader, typed the same way; any other
-    goes through the event stream, which finds and places each of its problems.
+    One reading, whichever way a text is read: a line break the YAML readers disagree on is
+    refused first. An ordinary file is read by rapidyaml's JSON; one with nothing unusual (no
+    anchor, alias, tag or directive character, one mapping, no duplicate or complex key) by
+    libyaml's C loader, typed the same way; any other goes through the event stream, which
+    finds and places each of its problems. Each fast path takes only the texts it reads as the
+    careful reading (`read_carefully`) does.
     """
+    refused = _disputed_break(text, display_path)
+    if refused is not None:
+        return refused
     if _depth_bound(text) > MAX_DEPTH:
         return _second_opinion(parse_events(text, display_path), text)
     data = _json_data(text)
@@ -218,6 +226,47 @@ def parse_text(text: str, display_path: str) -> Loaded:
     data = _plain_data(text)
     loaded = Document(display_path, data, text) if data is not None else None
     return _second_opinion(loaded or parse_events(text, display_path), text)
+
+
+def read_carefully(text: str, display_path: str) -> Loaded:
+    """`parse_text` without its fast paths: the reading every fast path must agree with
+    (tests/test_yaml_agreement.py holds them to it)."""
+    refused = _disputed_break(text, display_path)
+    if refused is not None:
+        return refused
+    return _second_opinion(parse_events(text, display_path), text)
+
+
+# Line breaks the YAML readers disagree on: rapidyaml does not end a line at a carriage return
+# without a line feed (YAML 1.2 and libyaml do), and libyaml follows YAML 1.1 in ending lines
+# at NEL, LS and PS (YAML 1.2 does not). A text with one could be read two ways, so it is
+# refused; a double-quoted string may still hold any of them as an escape.
+_DISPUTED_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_BREAK_NAMES = {
+    "\x85": ("U+0085 (next line)", "\\N"),
+    "\u2028": ("U+2028 (line separator)", "\\L"),
+    "\u2029": ("U+2029 (paragraph separator)", "\\P"),
+}
+
+
+def _disputed_break(text: str, display_path: str) -> ParseFailure | None:
+    found = _DISPUTED_BREAK.search(text)
+    if found is None:
+        return None
+    line, column = _text_position(text, found.start())
+    if found.group() == "\r":
+        message = (
+            "YAML syntax error: a carriage return without a line feed after it, which YAML "
+            "readers disagree on as a line break; save the file with LF (or CRLF) line endings"
+        )
+    else:
+        name, escape = _BREAK_NAMES[found.group()]
+        message = (
+            f"YAML syntax error: the character {name} is a line break in YAML 1.1 and not in "
+            f"YAML 1.2, so YAML readers disagree on it; write it as {escape} in a "
+            "double-quoted string, or remove it"
+        )
+    return _failure(display_path, line, column, "L004", message)
 
 
 def _second_opinion(loaded: Loaded, text: str) -> Loaded:
@@ -577,37 +626,52 @@ class _PlainLoader(CParser, _PlainConstructor, yaml.resolver.BaseResolver):
         yaml.resolver.BaseResolver.__init__(self)
 
 
-# What rapidyaml reads otherwise than YAML 1.2 (a tab after an indicator) or than libyaml does
-# (the line separators YAML 1.1 and 1.2 disagree on): a text with any is read by libyaml.
-_NOT_FOR_RAPIDYAML = re.compile("[?:\\-]\t|[\x85\u2028\u2029]")
+# What rapidyaml's JSON is not trusted with, whatever surrounds it: tabs (rapidyaml takes one
+# after an indicator as a space) and backslashes (the escapes of a double-quoted string, where
+# it writes a lone surrogate as bytes that are not UTF-8). A text with any is read by libyaml.
+_NOT_FOR_RAPIDYAML = re.compile(r"[\t\\]")
 # First characters of the plain scalars rapidyaml's JSON keeps as text but the core schema
-# types (`~`, `Null`, `True`, `FALSE`, `0x1F`, `0o17`, `012`, `+1`, `.inf`, `.NaN`), and of
-# those YAML forbids unquoted (`@`, a backtick).
-_TYPED_FIRST = frozenset("~NTF0123456789+-.@`")
+# types (`~`, `Null`, `True`, `FALSE`, `0x1F`, `0o17`, `012`, `+1`, `.inf`, `.NaN`).
+_TYPED_FIRST = frozenset("~NTF0123456789+-.")
+# First characters no plain scalar may have (YAML 1.2's c-indicator, and white space), which
+# rapidyaml still reads as one in places (`claim: ]`, `` `key: ``), and those it may misread
+# when followed by a space (`?`, `:`, `-`). A string starting with one may well have been
+# quoted: JSON does not tell, so libyaml reads the text.
+_NEVER_PLAIN_FIRST = frozenset(",[]{}#&*!|>'\"%@` \t")
+_INDICATOR_FIRST = frozenset("?:-")
 
 
 def _json_data(text: str) -> dict[str, Any] | None:
     """The data of an ordinary file, read fastest: rapidyaml parses it and emits JSON, which
-    `json` loads, all in C. None for a text rapidyaml cannot read, or whose text values may
-    have been typed otherwise by the core schema had they been plain (quoted or not, JSON
-    does not tell): those go to libyaml."""
+    `json` loads, all in C. None for a text rapidyaml may read otherwise than libyaml (see
+    tests/test_yaml_agreement.py), or whose keys or text values may have been typed otherwise
+    by the core schema had they been plain, or were not valid plain scalars (quoted or not,
+    JSON does not tell): those go to libyaml."""
     if _UNUSUAL.search(text) or _NOT_PRINTABLE.search(text) or _NOT_FOR_RAPIDYAML.search(text):
         return None
-    data = rapidyaml.json_data(text.encode("utf-8"))
-    if not isinstance(data, dict) or not data or _may_be_typed(data):
+    raw = text.encode("utf-8")
+    if ("|" in text or ">" in text) and rapidyaml.block_header_error(raw):
+        return None
+    data = rapidyaml.json_data(raw)
+    if not isinstance(data, dict) or not data or _may_be_misread_plain(data):
         return None
     return data
 
 
-def _may_be_typed(value: Any) -> bool:
+def _may_be_misread_plain(value: Any) -> bool:
     if isinstance(value, str):
-        return value[:1] in _TYPED_FIRST and (
-            value[:1] in "@`" or not isinstance(resolve_plain(value), str)
+        first = value[:1]
+        return (
+            first in _NEVER_PLAIN_FIRST
+            or (first in _INDICATOR_FIRST and value[1:2] in ("", " "))
+            or (first in _TYPED_FIRST and not isinstance(resolve_plain(value), str))
         )
     if isinstance(value, dict):
-        return any(_may_be_typed(item) for item in value.values())
+        return any(
+            _may_be_misread_plain(key) or _may_be_misread_plain(item) for key, item in value.items()
+        )
     if isinstance(value, list):
-        return any(_may_be_typed(item) for item in value)
+        return any(_may_be_misread_plain(item) for item in value)
     return False
 
 
