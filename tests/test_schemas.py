@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 import yaml
 from hypothesis import given, settings
@@ -21,7 +22,13 @@ from jsonschema import Draft202012Validator
 from builder.layout import Kind
 from builder.loader import Document, load_file
 from builder.problems import CODES
-from builder.schemas import SCHEMA_FILES, fast_validator, load_schemas, validator
+from builder.schemas import (
+    SCHEMA_FILES,
+    StrictValidator,
+    fast_validator,
+    load_schemas,
+    validator,
+)
 from tests.conftest import PROJECT
 
 
@@ -212,3 +219,82 @@ def test_the_fast_validator_agrees_on_generated_records(data: st.DataObject) -> 
         else:
             parent[last] = data.draw(VALUES)
     agree(record, Kind.CLAIM)
+
+
+# Line breaks in patterns ------------------------------------------------------------------------
+
+# Every line break some reader of the data sees: YAML 1.2 (LF, CR), YAML 1.1 and Unicode (NEL,
+# LS, PS), and Python's str.splitlines (VT, FF, FS, GS, RS), which builds CHANGELOG.md and the card.
+LINE_BREAKS = [
+    "\n",
+    "\r",
+    "\r\n",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+]
+# A value each pattern takes, to break in the middle, at the start and at the end.
+PATTERN_EXAMPLES = {
+    "common/$defs/slug": "death-penalty",
+    "common/$defs/date/anyOf/0": "2021",
+    "common/$defs/date/anyOf/1": "2021-02",
+    "common/$defs/date/anyOf/2": "2021-02-13",
+    "common/$defs/language": "en-GB",
+    "common/$defs/sha256": "0" * 64,
+    "common/$defs/url": "https://example.org/a",
+    "claim/$defs/sentence": "The talks will continue.",
+    "dataset/properties/version": "1.2.3",
+    "dataset/properties/license": "cc-by-4.0",
+    "dataset/properties/repo_id": "my-org/my-dataset",
+    "dataset/properties/splits/propertyNames": "train",
+    "dataset/properties/claim_url": "https://example.org/{id}.html",
+    "dataset/properties/labelled_splits/propertyNames": "train",
+    "source/properties/license": "CC-BY-4.0",
+}
+MULTILINE = {"common/$defs/text"}  # free text may hold line breaks
+
+
+def patterns() -> dict[str, str]:
+    return {
+        f"{name}{path}": node["pattern"]
+        for name in SCHEMA_FILES
+        for path, node in walk(load_schemas()[name])
+        if isinstance(node.get("pattern"), str)
+    }
+
+
+def matches(pattern: str, text: str) -> tuple[bool, bool]:
+    """Whether python-jsonschema and jsonschema-rs each find `text` to match `pattern`."""
+    schema = {"type": "string", "pattern": pattern}
+    python = not list(StrictValidator(schema).iter_errors(text))
+    return python, jsonschema_rs.Draft202012Validator(schema).is_valid(text)
+
+
+def test_every_pattern_has_an_example_or_takes_several_lines() -> None:
+    assert set(patterns()) == set(PATTERN_EXAMPLES) | MULTILINE
+
+
+@pytest.mark.parametrize("where", sorted(PATTERN_EXAMPLES))
+def test_pattern_checks_forbid_every_line_break_any_reader_sees(where: str) -> None:
+    pattern, example = patterns()[where], PATTERN_EXAMPLES[where]
+    assert matches(pattern, example) == (True, True)
+    middle = len(example) // 2
+    for line_break in LINE_BREAKS:
+        for broken in (
+            example[:middle] + line_break + example[middle:],
+            line_break + example,
+            example + line_break,
+        ):
+            assert matches(pattern, broken) == (False, False), (where, broken)
+
+
+@pytest.mark.parametrize("character", [*LINE_BREAKS, " ", "\t", "\x1f", "\xa0", "\ufeff"])
+def test_free_text_of_only_white_space_is_refused_by_both_validators(character: str) -> None:
+    (pattern,) = (patterns()[where] for where in MULTILINE)
+    assert matches(pattern, character * 2) == (False, False)
+    assert matches(pattern, f"a{character}b") == (True, True)
