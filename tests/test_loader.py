@@ -638,6 +638,75 @@ def test_what_only_rapidyaml_reads_is_read_from_its_tree() -> None:
     assert isinstance(document, Document) and document.position(("foo",)) == Position(1, 1)
 
 
+@pytest.mark.parametrize("rest", ["b: &c d\n", "b: *c\n", "&c b: d\n", "b: [&c d]\n"])
+def test_what_only_rapidyaml_reads_holds_no_anchor_or_alias(rest: str) -> None:
+    """libyaml stops at `{x: :x}` before it meets the anchor or alias after it: rapidyaml's
+    reading, the only one, must refuse them too."""
+    assert codes("a: {x: :x}\n" + rest) == [("L006", 1, 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "claim: ]\n",  # an indicator cannot start a plain value
+        "claim: a\nid: }\n",
+        "`key: x\n",
+        "id: x\n`key: x\n",
+        "a: |1e\n  x\n",  # a block scalar header holds its indicators and nothing else
+        "a: >x\n  x\n",
+        'a: "\\ud800"\n',  # the escape of a lone surrogate is not a character
+        'a: "\\U0000DFFF"\n',
+    ],
+)
+def test_what_yaml_1_2_refuses_is_refused_whichever_reader_reads_it(text: str) -> None:
+    assert [code for code, _, _ in codes(text)] == ["L004"]
+    assert [code for code, _, _ in codes(text + 'notes: "Tom & Jerry"\n')] == ["L004"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "named"),
+    [
+        ("notes: Fine.\rclaim_types:\r- numerical\r", (1, 13), "a carriage return"),
+        ("claim: One.\rTwo.\n", (1, 12), "a carriage return"),
+        ('id: x\nnotes: "Not\x85reviewed"\n', (2, 12), "U+0085 (next line)"),
+        ("claim: One\u2028two\n", (1, 11), "U+2028 (line separator)"),
+        ("# c\u2029a: b\n", (1, 4), "U+2029 (paragraph separator)"),
+    ],
+)
+def test_line_breaks_yaml_readers_disagree_on_are_refused_where_they_are(
+    text: str, place: tuple[int, int], named: str
+) -> None:
+    failure = parse_text(text, "x.yaml")
+    assert isinstance(failure, ParseFailure)
+    ((code, line, column),) = codes(text)
+    assert (code, (line, column)) == ("L004", place)
+    assert named in failure.problems[0].message
+
+
+def test_a_crlf_file_is_read_as_its_lf_twin() -> None:
+    text = "id: x\nclaim: One\n  sentence.\ntopics: [a, b]\nnotes: |\n  a\n  b\n"
+    assert parsed(text.replace("\n", "\r\n")).data == parsed(text).data
+
+
+def test_a_key_the_core_schema_would_type_is_kept_as_written() -> None:
+    """rapidyaml's JSON writes the key `.NaN` as `.nan`: such a text is read by libyaml."""
+    assert parsed(".NaN: 1\nTrue: 2\n~: 3\n").data == {".NaN": 1, "True": 2, "~": 3}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        PROJECT / "claims/records/2022/death-penalty-removed-2022.yaml",
+        CASES / "dataset/claims/records/2024/death-penalty-abolished-2024.yaml",
+    ],
+    ids=lambda path: path.name,
+)
+def test_an_ordinary_record_takes_the_fastest_path(path: Path) -> None:
+    """Only the unusual pay for the careful reading."""
+    text = path.read_text(encoding="utf-8")
+    assert loader._json_data(text) == parsed(text).data
+
+
 @pytest.mark.parametrize(
     ("block", "value"), [("|\n  last line", "last line\n"), (">\n  a\n  b", "a b\n")]
 )
