@@ -418,12 +418,25 @@ def _same_or_unread(rapid: Any, careful: dict[str, Any]) -> None:
     assert rapid in (careful, "L004")
 
 
-SUITE = json.loads((CASES / "yaml-test-suite" / "cases.json").read_text(encoding="utf-8"))
+# The suite's cases, and ours in its format for the line breaks and tabs it has few of.
+SUITE = [
+    case
+    for name in ("cases.json", "line-breaks.json")
+    for case in json.loads((CASES / "yaml-test-suite" / name).read_text(encoding="utf-8"))
+]
 INVALID = [case for case in SUITE if case["invalid"]]
 PLAIN = [case for case in SUITE if not case["invalid"] and case["plain_mapping"]]
 # Both parsers fail this one: libyaml refuses tabs separating nested block sequence entries,
 # rapidyaml reads them as one string. Refusing is the safe side.
 MISREAD_BY_BOTH = {"A2M4"}
+# Valid YAML 1.2 that a reader reads otherwise: rapidyaml does not end a line at a CR alone,
+# libyaml ends lines at NEL, LS and PS as YAML 1.1 did. A record has one reading, so these are
+# refused, saying why.
+DISPUTED = {
+    *("line-breaks/CR", "line-breaks/CR-plain", "line-breaks/CR-sequence"),
+    *("line-breaks/NEL-plain", "line-breaks/NEL-double-quoted", "line-breaks/NEL-comment"),
+    *("line-breaks/LS-plain", "line-breaks/LS-single-quoted", "line-breaks/PS-double-quoted"),
+}
 
 
 def _suite(case: dict[str, Any]) -> loader.Loaded:
@@ -445,7 +458,10 @@ def test_every_valid_plain_mapping_of_the_yaml_test_suite_has_no_syntax_error(
     syntax = isinstance(loaded, loader.ParseFailure) and any(
         problem.code == "L004" for problem in loaded.problems
     )
-    assert syntax == (case["id"] in MISREAD_BY_BOTH), case["name"]
+    assert syntax == (case["id"] in MISREAD_BY_BOTH | DISPUTED), case["name"]
+    if case["id"] in DISPUTED:
+        assert isinstance(loaded, loader.ParseFailure)
+        assert "YAML readers disagree" in loaded.problems[0].message
     if isinstance(loaded, loader.Document) and case["json"] is not None:
         assert loaded.data == json.loads(case["json"]), case["name"]
 
