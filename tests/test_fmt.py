@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
+from builder.canonical import canonical_text
+from builder.layout import Kind
 from builder.loader import Document, parse_text
 from tests.conftest import PROJECT, Run
 
@@ -51,3 +54,13 @@ def test_fmt_leaves_a_file_with_inner_comments_untouched(repo: Path, claims: Run
 
 def test_the_shipped_files_are_canonical(claims: Run) -> None:
     assert claims("fmt", "--check", "--root", PROJECT).returncode == 0
+
+
+@pytest.mark.parametrize("character", ["\r", "\r\n", "\x85", "\u2028", "\u2029"])
+def test_fmt_writes_line_breaks_readers_disagree_on_as_escapes(character: str) -> None:
+    """A raw CR alone, NEL, LS or PS is refused on reading; as an escape it reads back."""
+    data = {"id": "x", "notes": f"one{character}two"}
+    text = canonical_text(Kind.CLAIM, data)
+    assert character not in text
+    again = parse_text(text, "r")
+    assert isinstance(again, Document) and again.data == data

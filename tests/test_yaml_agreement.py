@@ -118,5 +118,6 @@ def check_one_reading(text: str) -> None:
 @example('a: "x\x85y"\n')
 @example("a: x\u2028y\n")
 @example("# c\x85a: b\n")
+@example("    a: >1\"'`\ufeff\n")  # a block scalar header rapidyaml's JSON read as empty
 def test_every_path_reads_a_text_as_the_careful_reading_does(text: str) -> None:
     check_one_reading(text)
