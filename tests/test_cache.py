@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import cache
+from builder import cache, validation
 from builder.layout import Layout
 from builder.validation import validate, validate_cached
 from tests.conftest import CLAIMS_COMMAND, MINI, RECORDS_2024, Run, edit_record
@@ -188,3 +188,56 @@ def test_two_runs_at_once_share_the_cache(mini: Path, cache_folder: Path) -> Non
         outputs = [run.communicate()[0] for run in runs]
         assert outputs == [expected] * 4
         assert json.loads(cache_file(cache_folder).read_bytes())["format"] == cache.FORMAT
+
+
+def test_a_cache_folder_inside_the_repository_is_never_used(mini: Path, cache_folder: Path) -> None:
+    """A pull request can commit files anywhere in the checkout: a cache there, saying its
+    records are valid, is neither read nor written."""
+    validate_cached(Layout(mini), TODAY)
+    forge(cache_folder)
+    planted = mini / ".cache" / "claims"
+    shutil.copytree(cache_folder, planted)
+    before = {path.name: path.read_bytes() for path in planted.iterdir()}
+    assert FORGED not in [
+        p.message for p in validate_cached(Layout(mini), TODAY, cache_folder=planted).problems
+    ]
+    assert {path.name: path.read_bytes() for path in planted.iterdir()} == before
+
+
+def test_a_record_edited_while_it_is_validated_leaves_no_entry(
+    mini: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run hashes a record, then reads it: edited in between, its problems belong to the
+    new version but its digest to the old one. Such an entry is not kept, so the old version
+    is checked afresh when it comes back."""
+    record = mini / RECORD
+    original = record.read_bytes()
+    real = validation.read_repository
+
+    def edited_meanwhile(*args: object, **kwargs: object) -> object:
+        record.write_bytes(original.replace(b"quote: ", b"quote: x", 1))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validation, "read_repository", edited_meanwhile)
+    edited = validate_cached(Layout(mini), TODAY)
+    assert any(p.file == RECORD for p in edited.problems)
+    monkeypatch.setattr(validation, "read_repository", real)
+    record.write_bytes(original)
+    assert validate_cached(Layout(mini), TODAY).problems == validate(Layout(mini), TODAY).problems
+
+
+def test_a_duplicate_id_found_by_a_partial_run_is_reported_as_a_full_run_reports_it(
+    mini: Path, cache_folder: Path
+) -> None:
+    """A record given another record's id: the other one, unchanged and cached as valid, is
+    also reported (R002), which only a full run can see."""
+    validate_cached(Layout(mini), TODAY)
+    edit_record(
+        mini,
+        "cafe-talks-continue-2024",
+        "id: cafe-talks-continue-2024",
+        "id: no-political-prisoners-2024",
+    )
+    full = validate(Layout(mini), TODAY)
+    assert {p.code for p in full.problems} >= {"R001", "R002"}
+    assert validate_cached(Layout(mini), TODAY).problems == full.problems
