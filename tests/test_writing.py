@@ -151,3 +151,33 @@ def test_a_second_writer_is_refused_and_told_who_holds_the_lock(tmp_path: Path) 
     assert not (tmp_path / "lock").exists()
     with writing.lock(tmp_path / "lock", "the repository"):  # released: free again
         pass
+
+
+def test_every_file_is_on_disk_before_it_takes_its_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rename is durable only if the renamed file's content was flushed first, and its folder
+    after: otherwise a power cut can leave an empty file where the old one stood."""
+    synced: list[str] = []
+    renamed: list[tuple[str, str, int]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(descriptor: int) -> None:
+        synced.append(str(Path(f"/proc/self/fd/{descriptor}").readlink()))
+        real_fsync(descriptor)
+
+    def replace(source: str, target: str, **kwargs: object) -> None:
+        renamed.append((os.fspath(source), os.fspath(target), len(synced)))
+        real_replace(source, target, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    (tmp_path / "a").write_text("old a")
+    write_file(FileWrite(tmp_path / "a", b"new a"))
+    write_files([FileWrite(tmp_path / name, name.encode()) for name in "bc"], _state(tmp_path))
+    targets = {target for _, target, _ in renamed}
+    assert {str(tmp_path / name) for name in "abc"} <= targets
+    for source, target, done in renamed:
+        assert source in synced[:done], f"{source} renamed to {target} before it was flushed"
+        parent = str(Path(target).parent)
+        assert parent in synced[done:], f"{parent} not flushed after {target} was renamed"
