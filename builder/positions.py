@@ -10,7 +10,6 @@ clean one plus that reading, shared by the cores, and no file's positions stay i
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import os
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from builder import workers
 from builder.loader import DEFERRED, Document, Pending, Pointer, Position, places
 from builder.problems import Problem
 
@@ -67,7 +67,7 @@ def _positions(asked: list[Asked], jobs: int) -> list[list[Position]]:
     if jobs <= 1 or len(asked) < PARALLEL_FROM:
         return _place_chunk(asked)
     chunks = [asked[i : i + _CHUNK] for i in range(0, len(asked), _CHUNK)]
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+    with workers.pool(jobs) as pool:
         return [positions for chunk in pool.map(_place_chunk, chunks) for positions in chunk]
 
 

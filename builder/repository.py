@@ -6,7 +6,6 @@ ever read, and a file the tool would not read is a problem, not a silence.
 
 from __future__ import annotations
 
-import concurrent.futures
 import itertools
 import os
 from collections import defaultdict
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import attrs
 
+from builder import workers
 from builder.errors import UsageError
 from builder.layout import CLAIMS, DATASET, TOPICS, Kind, Layout, Listing, stem
 from builder.loader import Document, Loaded, ParseFailure, load_file
@@ -207,7 +207,7 @@ def _check_records(root: Path, relatives: list[str], jobs: int) -> Iterator[Chec
         yield from _check_chunk(root, relatives)
         return
     chunks = [relatives[i : i + _CHUNK] for i in range(0, len(relatives), _CHUNK)]
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+    with workers.pool(jobs) as pool:
         for checked in pool.map(_check_chunk, itertools.repeat(root), chunks):
             yield from checked
 
