@@ -38,6 +38,12 @@ TESTS = {
     "splits": ["test_dataset.py", "test_release.py"],
     "rows": ["test_rows.py", "test_dataset.py", "test_diff.py"],
     "diff": ["test_diff.py", "test_release.py"],
+    "writing": ["test_writing.py", "test_state.py", "test_faults.py", "test_cli.py"],
+    "cache": ["test_cache.py", "test_state.py"],
+    "validation": ["test_cache.py", "test_validation.py", "test_bad_cases.py"],
+    "rapidyaml": ["test_loader.py", "test_yaml_agreement.py", "test_hostile.py"],
+    "site/html": ["test_site.py"],
+    "dataset/card": ["test_dataset.py", "test_markdown.py", "test_hostile.py"],
 }
 # What the tests read besides builder/ and tests/ (mutmut copies only those two): the data,
 # the documents (the changelog dates a release), the history, and builder/schema, a symlink
@@ -52,7 +58,7 @@ ALSO_COPY = [
 
 def run(module: str, jobs: int, keep: bool) -> dict[str, object]:
     """Mutate one module in a scratch clone; its counts, score and survivors."""
-    scratch = Path(tempfile.mkdtemp(prefix=f"claims-mutation-{module}-"))
+    scratch = Path(tempfile.mkdtemp(prefix=f"claims-mutation-{module.replace('/', '-')}-"))
     try:
         subprocess.run(["git", "clone", "-q", str(ROOT), str(scratch)], check=True)
         settings = {
