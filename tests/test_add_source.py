@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from builder.layout import MAX_SOURCE_BYTES
 from tests.conftest import (
     RECEIVED,
     Run,
@@ -75,3 +76,21 @@ def test_add_source_without_its_licence_lists_what_is_missing_and_how_to_check(
     for field in ("title", "publisher", "published", "license", "redistribution", "rights"):
         assert any(f"in `{field}` is not " in line for line in lines), field
     assert lines[-1].startswith("next: fill those in, then `claims validate --root ")
+
+
+def test_a_text_over_the_size_limit_is_refused_unread_and_so_is_a_stored_one(
+    bare_repo: Path, tmp_path: Path, claims: Run
+) -> None:
+    """A source text is a news item: one over MAX_SOURCE_BYTES is a mistake, or an attempt to
+    exhaust the machine, whether given to add-source or already in the repository."""
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"a" * (MAX_SOURCE_BYTES + 1))
+    result = claims("add-source", huge, "--root", bare_repo, "--id", "huge")
+    assert result.returncode == 2
+    assert f"at most {MAX_SOURCE_BYTES:,} bytes" in result.stderr
+    assert not (bare_repo / "claims" / "sources" / "huge.txt").exists()
+    stored = next((bare_repo / "claims" / "sources").glob("*.txt"))
+    stored.write_bytes(b"a" * (MAX_SOURCE_BYTES + 1))
+    result = claims("validate", "--root", bare_repo)
+    assert result.returncode == 1
+    assert f"{stored.relative_to(bare_repo).as_posix()}:1:1: L002 " in result.stdout

@@ -191,3 +191,13 @@ def test_commands_that_only_read_work_in_a_read_only_checkout(
     words = [word.format(root=root) for word in line.split()]
     result = claims(*words)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_site_never_replaces_the_folder_it_is_run_in(
+    planted: dict[str, Path], claims: Run
+) -> None:
+    root = planted["root"]
+    result = claims("site", "--out", ".", cwd=root)
+    assert result.returncode == 2
+    assert "is the repository or a folder above it" in result.stderr
+    assert (root / ".git").is_dir() and (root / "claims" / "dataset.yaml").is_file()
