@@ -217,15 +217,20 @@ def _write_temporary(path: Path, content: bytes, mode: int) -> None:
 
 def _write_journal(journal: Path, root: Path, state: str, plan: list[tuple[Path, Path]]) -> None:
     files = [[os.path.relpath(t, root), os.path.relpath(f, root)] for t, f in plan]
-    content = json.dumps({"state": state, "files": files}, indent=1).encode("utf-8")
-    temporary = journal.with_name(f"{journal.name}.{secrets.token_hex(4)}.tmp")
-    journal.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _write_state(journal, {"state": state, "files": files})
+
+
+def _write_state(path: Path, document: object) -> None:
+    """Replace the state file `path` (a journal, a folder record) atomically and durably."""
+    content = json.dumps(document, indent=1).encode("utf-8")
+    temporary = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         _write_temporary(temporary, content, 0o644)
-        temporary.replace(journal)
+        temporary.replace(path)
     finally:
         temporary.unlink(missing_ok=True)
-    _sync_folder(journal.parent)
+    _sync_folder(path.parent)
 
 
 def _finish(plan: list[tuple[Path, Path]], journal: Path) -> None:
@@ -332,7 +337,7 @@ def atomic_folder(
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
         previous = target.with_name(f".{target.name}.previous-{secrets.token_hex(4)}")
-        _write_record(record, [partial.name, previous.name])
+        _write_state(record, {"folders": [partial.name, previous.name]})
         partial.mkdir()
         try:
             yield partial
@@ -401,17 +406,6 @@ def exchange(first: Path, second: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), os.fspath(first))
-
-
-def _write_record(record: Path, names: list[str]) -> None:
-    content = json.dumps({"folders": names}).encode("utf-8")
-    temporary = record.with_name(f"{record.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        _write_temporary(temporary, content, 0o644)
-        temporary.replace(record)
-    finally:
-        temporary.unlink(missing_ok=True)
-    _sync_folder(record.parent)
 
 
 def _recover_folder(target: Path, record: Path) -> list[str]:

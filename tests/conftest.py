@@ -190,3 +190,18 @@ def released(root: Path, claims: Run, *args: str) -> Ran:
 def found(result: Result) -> list[tuple[str, str, int]]:
     """A validation run's problems as (file, code, line), for comparing."""
     return [(p.file, p.code, p.line) for p in result.problems]
+
+
+def files_below(folder: Path, skip: Path | None = None) -> dict[str, bytes | str]:
+    """Every file below `folder` with its bytes, and every link with its target, but for the
+    folder `skip`, which is not entered at all."""
+    found: dict[str, bytes | str] = {}
+    for parent, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if Path(parent, name) != skip]
+        for name in sorted(folders + files):
+            path = Path(parent, name)
+            if path.is_symlink():
+                found[str(path)] = f"-> {path.readlink()}"
+            elif path.is_file():
+                found[str(path)] = path.read_bytes()
+    return found

@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 
 from builder.report import visible
-from tests.conftest import CASES, MINI, Run, git
+from tests.conftest import CASES, MINI, Run, files_below, git
 
 HOSTILE = sorted((CASES / "hostile").iterdir())
 SEPARATOR = b"#---\n"
@@ -61,20 +61,6 @@ def _case(path: Path) -> tuple[dict[str, list[str]], bytes]:
         key, _, value = line.removeprefix("# ").partition(": ")
         fields.setdefault(key, []).append(value)
     return fields, content
-
-
-def _tree(folder: Path, skip: Path) -> dict[str, bytes | str]:
-    """Every file and link below `folder`, but for `skip` (os.walk, which does not recurse)."""
-    found: dict[str, bytes | str] = {}
-    for parent, folders, files in os.walk(folder):
-        folders[:] = [name for name in folders if Path(parent, name) != skip]
-        for name in sorted(folders + files):
-            path = Path(parent, name)
-            if path.is_symlink():
-                found[str(path)] = f"-> {path.readlink()}"
-            elif path.is_file():
-                found[str(path)] = path.read_bytes()
-    return found
 
 
 def _remove_nested(deepest: Path, levels: int) -> None:
@@ -152,7 +138,7 @@ def test_hostile_input_is_refused_cleanly(  # noqa: PLR0917
     for setting in fields.get("env", []):
         name, _, value = setting.partition("=")
         monkeypatch.setenv(name, value)
-    around = _tree(tmp_path, skip=root)
+    around = files_below(tmp_path, skip=root)
     kept = {name: (root / name).read_bytes() for name in fields.get("unchanged", [])}
 
     result = claims(*_words(fields["run"][0], names))
@@ -176,4 +162,4 @@ def test_hostile_input_is_refused_cleanly(  # noqa: PLR0917
         file, _, text = check.partition(" ")
         assert _unescape(text) not in (root / file).read_text(encoding="utf-8")
     assert {name: (root / name).read_bytes() for name in kept} == kept
-    assert _tree(tmp_path, skip=root) == around  # nothing outside the repository changed
+    assert files_below(tmp_path, skip=root) == around  # nothing outside the repository changed

@@ -15,7 +15,7 @@ import pytest
 
 from builder import state
 from builder.layout import Layout
-from tests.conftest import MINI, Run, git
+from tests.conftest import MINI, Run, files_below, git
 
 PLANTED_LINKS = {
     ".claims-lock": "victim.txt",
@@ -70,18 +70,6 @@ def _plant(root: Path, outside: Path) -> None:
     (root / ".cache" / "claims" / "forged.json").write_text('{"format": "forged"}')
 
 
-def _tree(folder: Path) -> dict[str, bytes | str]:
-    found: dict[str, bytes | str] = {}
-    for parent, folders, files in os.walk(folder):
-        for name in sorted(folders + files):
-            path = Path(parent, name)
-            if path.is_symlink():
-                found[str(path)] = f"-> {path.readlink()}"
-            elif path.is_file():
-                found[str(path)] = path.read_bytes()
-    return found
-
-
 @pytest.fixture
 def planted(tmp_path: Path, no_git_config: None) -> dict[str, Path]:
     root, outside = tmp_path / "root", tmp_path / "outside"
@@ -109,8 +97,8 @@ def test_planted_state_changes_nothing_outside_the_repository(
     root, outside = planted["root"], planted["outside"]
     if line.startswith("publish"):
         assert claims("build", "--root", root).returncode == 0
-    hooks = _tree(root / ".git" / "hooks")
-    around = _tree(outside)
+    hooks = files_below(root / ".git" / "hooks")
+    around = files_below(outside)
     links = {name: (root / name).readlink() for name in PLANTED_LINKS}
 
     words = [word.format(**{k: str(v) for k, v in planted.items()}) for word in line.split()]
@@ -118,8 +106,8 @@ def test_planted_state_changes_nothing_outside_the_repository(
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "interrupted write" not in result.stderr
-    assert _tree(outside) == around
-    assert _tree(root / ".git" / "hooks") == hooks
+    assert files_below(outside) == around
+    assert files_below(root / ".git" / "hooks") == hooks
     assert {name: (root / name).readlink() for name in PLANTED_LINKS} == links
     assert not (root / "claims" / "sources" / "stolen.txt").exists()
 
