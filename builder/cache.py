@@ -99,27 +99,32 @@ class Cache:
                 for name, entry in entries.items()
             },
         }
-        content = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        content = json.dumps(document, separators=(",", ":"))
         with contextlib.suppress(ClaimsError):
-            write_file(FileWrite(self.path, content.encode("utf-8")))
+            write_file(FileWrite(self.path, content.encode()))
 
 
 def _entry(value: dict[str, Any]) -> Entry:
-    problems = []
-    for file, line, column, code, message in value["problems"]:
-        if not (
-            isinstance(file, str)
-            and type(line) is int
-            and type(column) is int
-            and code in CODES
-            and isinstance(message, str)
-        ):
-            raise ValueError("not a problem")
-        problems.append(Problem(file, line, column, code, message))
-    sources = value["sources"]
-    if not (isinstance(value["digest"], str) and isinstance(sources, dict)):
-        raise ValueError("not an entry")
-    return Entry(value["digest"], dict(sources), tuple(problems))
+    """An entry as stored; ValueError unless every part is what `save` writes."""
+    problems, digest, sources = value["problems"], value["digest"], value["sources"]
+    if not (
+        all(_is_problem(problem) for problem in problems)
+        and isinstance(digest, str)
+        and isinstance(sources, dict)
+    ):
+        raise ValueError
+    return Entry(digest, dict(sources), tuple(Problem(*problem) for problem in problems))
+
+
+def _is_problem(stored: list[Any]) -> bool:
+    file, line, column, code, message = stored
+    return (
+        isinstance(file, str)
+        and type(line) is int
+        and type(column) is int
+        and code in CODES
+        and isinstance(message, str)
+    )
 
 
 # Digests ----------------------------------------------------------------------------------------
@@ -140,7 +145,7 @@ def source_stamps(layout: Layout, listing: Listing) -> dict[str, str]:
     stamps = {}
     for source_id, files in listing.sources.items():
         parts = [
-            file_digest(layout.path(relative)) if relative else "none"
+            file_digest(layout.path(relative)) if relative else None
             for relative in (files.metadata, files.text)
         ]
         stamps[source_id] = _digest(json.dumps(parts).encode())
@@ -159,7 +164,7 @@ def shared_digest(layout: Layout, listing: Listing, today: str) -> str:
         sorted([s.id, s.metadata, s.text] for s in listing.sources.values()),
         sorted(listing.refused),
     ]
-    return _digest(json.dumps(shared, ensure_ascii=False).encode())
+    return _digest(json.dumps(shared).encode())
 
 
 @functools.cache
@@ -174,7 +179,7 @@ def tool_digest() -> str:
 def _package_files(folder: Any, prefix: str) -> Iterable[tuple[str, str]]:
     for item in folder.iterdir():
         name = f"{prefix}{item.name}"
-        if item.is_dir() and item.name != "__pycache__":
+        if item.is_dir():  # __pycache__ included: it holds no .py or .json
             yield from _package_files(item, f"{name}/")
         elif item.name.endswith((".py", ".json")):
             yield name, _digest(item.read_bytes())

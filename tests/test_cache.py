@@ -16,6 +16,7 @@ import pytest
 
 from builder import cache, validation
 from builder.layout import Layout
+from builder.loader import MAX_FILE_BYTES
 from builder.validation import validate, validate_cached
 from tests.conftest import CLAIMS_COMMAND, MINI, RECORDS_2024, Run, edit_record
 
@@ -241,3 +242,86 @@ def test_a_duplicate_id_found_by_a_partial_run_is_reported_as_a_full_run_reports
     full = validate(Layout(mini), TODAY)
     assert {p.code for p in full.problems} >= {"R001", "R002"}
     assert validate_cached(Layout(mini), TODAY).problems == full.problems
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"problems": [[1, 1, 1, "D001", FORGED]]},
+        {"problems": [[RECORD, "1", 1, "D001", FORGED]]},
+        {"problems": [[RECORD, 1, True, "D001", FORGED]]},
+        {"problems": [[RECORD, 1, 1, "D001", [FORGED]]]},
+        {"problems": [[RECORD, 1, 1, "D001"]]},
+        {"digest": 1},
+        {"sources": [["mini-report-2024", "x"]]},
+    ],
+    ids=["file", "line", "column", "message", "short", "digest", "sources"],
+)
+def test_an_entry_unlike_what_the_cache_writes_is_not_trusted(
+    mini: Path, cache_folder: Path, damage: dict[str, object]
+) -> None:
+    """Every part of an entry is checked: a problem of five values of the right types, a
+    digest, a mapping of sources; anything else makes the cache unusable, never a crash."""
+    expected = validate(Layout(mini), TODAY).problems
+    validate_cached(Layout(mini), TODAY)
+    path = cache_file(cache_folder)
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["entries"][RECORD].update(damage)
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert validate_cached(Layout(mini), TODAY).problems == expected
+
+
+def test_a_record_of_exactly_the_largest_size_is_checked_again_when_its_last_byte_changes(
+    mini: Path, cache_folder: Path
+) -> None:
+    record = mini / RECORD
+    text = record.read_bytes()
+    padded = text + b"#" * (MAX_FILE_BYTES - len(text) - 1) + b"\n"
+    assert len(padded) == MAX_FILE_BYTES
+    record.write_bytes(padded)
+    validate_cached(Layout(mini), TODAY)
+    forge(cache_folder)
+    record.write_bytes(padded[:-2] + b" \n")
+    assert FORGED not in messages(mini)
+
+
+@pytest.mark.parametrize("missing", ["topics", "source metadata"])
+def test_a_repository_missing_a_file_is_cached_as_it_is_checked(
+    mini: Path, cache_folder: Path, missing: str
+) -> None:
+    claims = mini / "claims"
+    if missing == "topics":
+        (claims / "topics.yaml").unlink()
+    else:
+        (claims / "sources" / "mini-report-2024.yaml").unlink()
+    full = validate(Layout(mini), TODAY).problems
+    assert validate_cached(Layout(mini), TODAY).problems == full
+    assert validate_cached(Layout(mini), TODAY).problems == full
+
+
+def test_a_cache_made_stale_is_written_anew_and_used(mini: Path, cache_folder: Path) -> None:
+    """After a change every record depends on, and after an edit of one record, the next run
+    writes the cache again, and the run after it uses what was written."""
+    validate_cached(Layout(mini), TODAY)
+    topics = mini / "claims" / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8") + "new-topic: A new topic.\n")
+    validate_cached(Layout(mini), TODAY)
+    forge(cache_folder)
+    assert FORGED in messages(mini)
+    edit_record(mini, "no-political-prisoners-2024", "minister", "deputy minister")
+    validate_cached(Layout(mini), TODAY)
+    forge(cache_folder)
+    assert FORGED in messages(mini)
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(
+    mini: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    claims: Run,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    blocked = tmp_path_factory.mktemp("elsewhere") / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be\n")
+    monkeypatch.setenv("CLAIMS_CACHE_DIR", str(blocked))
+    result = claims("validate", "--root", mini)
+    assert result.returncode == 0, result.stdout + result.stderr
