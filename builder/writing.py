@@ -65,7 +65,8 @@ def write_file(write: FileWrite) -> None:
         temporary.replace(write.path)
         _sync_folder(write.path.parent)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not there, or its folder cannot be made at all
+            temporary.unlink()
         raise _failure(error, "the file was left as it was") from error
 
 

@@ -133,6 +133,7 @@ def test_a_state_folder_inside_the_repository_is_refused(
     assert result.returncode == 2
     assert "lies inside the repository" in result.stderr
     assert not (root / ".cache").exists()
+    assert claims("validate", "--root", root).returncode == 0  # reading needs no state folder
 
 
 def test_fmt_reads_nothing_while_another_command_writes(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from builder import progress, report
-from builder.errors import InvalidDataError
+from builder.errors import InvalidDataError, UsageError
 from builder.layout import Layout
 from builder.validation import Result, still_to_fill, validate
 from builder.writing import lock, recover
@@ -62,7 +62,11 @@ def add_debug(parser: argparse.ArgumentParser, default: Any) -> None:
 def open_repository(args: argparse.Namespace) -> Layout:
     """The repository at --root, after finishing or undoing a write that was interrupted."""
     layout = Layout.open(args.root)
-    done = recover(layout.state)
+    try:
+        state = layout.state
+    except UsageError:
+        return layout  # a state folder refused holds no write of ours; writers are told why
+    done = recover(state)
     if done:
         say(done)
     return layout
