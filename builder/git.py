@@ -20,8 +20,19 @@ from typing import IO
 
 from builder.errors import ExternalError, UsageError
 
-# No prompt for credentials, no pager, no editor: git runs unattended, as in CI.
-_ENVIRONMENT = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_EDITOR": "true"}
+# No prompt for credentials, no pager, no editor: git runs unattended, as in CI. A repository
+# is found as a work tree's .git only, never as a bare repository a pull request committed into
+# a folder (whose config could name programs to run), and no file monitor is started.
+_ENVIRONMENT = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_PAGER": "cat",
+    "GIT_EDITOR": "true",
+    "GIT_CONFIG_COUNT": "2",
+    "GIT_CONFIG_KEY_0": "safe.bareRepository",
+    "GIT_CONFIG_VALUE_0": "explicit",
+    "GIT_CONFIG_KEY_1": "core.fsmonitor",
+    "GIT_CONFIG_VALUE_1": "false",
+}
 # A committer for commits and tags when git has no identity configured (as on a CI runner).
 _IDENTITY = ("-c", "user.name=claims", "-c", "user.email=claims@localhost")
 

@@ -260,10 +260,11 @@ def _point_head_at(remote: str, branch: str) -> None:
     target = Path(remote)
     if (
         not target.is_dir()
-        or git.query(target, "rev-parse", "--verify", "--quiet", "HEAD") is not None
+        or git.query(target, f"--git-dir={target}", "rev-parse", "--verify", "--quiet", "HEAD")
+        is not None
     ):
         return
-    git.run(target, "symbolic-ref", "HEAD", f"refs/heads/{branch}")
+    git.run(target, f"--git-dir={target}", "symbolic-ref", "HEAD", f"refs/heads/{branch}")
 
 
 def _already(built: Built, same: bool, where: str) -> list[str]:

@@ -46,15 +46,23 @@ def user_folder() -> Path:
 
 
 def of_repository(root: Path) -> State:
-    """The state folder of the repository at `root`: in its git directory if it has one (no
-    commit can put a file there; each worktree has its own), else in the user's cache folder.
-    Inside git it is named by the root's place in the work tree, so that it moves with the
-    repository and nested roots keep apart."""
+    """The state folder of the repository at `root`: in the git directory of the work tree it
+    is in (no commit can put a file there; each worktree has its own), else in the user's
+    cache folder. Inside git it is named by the root's place in the work tree, so that it
+    moves with the repository and nested roots keep apart."""
     real = root.resolve()
-    found = git.query(real, "rev-parse", "--path-format=absolute", "--git-dir", "--show-prefix")
-    if found:
-        git_dir, _, prefix = found.partition("\n")
-        return State(real, _not_linked(Path(git_dir) / "claims" / key(Path(prefix))))
+    top = git.query(real, "rev-parse", "--path-format=absolute", "--show-toplevel")
+    git_dir = git.query(real, "rev-parse", "--path-format=absolute", "--git-dir")
+    if top and git_dir:
+        top_real, git_real = Path(top).resolve(), Path(git_dir).resolve()
+        if inside(git_real, real) and git_real != real / ".git":
+            raise UsageError(
+                f"the git directory {git_dir} lies inside the repository {root} but is not "
+                "its .git: a pull request could have committed it; run claims at the top of "
+                "the work tree or outside this folder"
+            )
+        place = real.relative_to(top_real) if real.is_relative_to(top_real) else real
+        return State(real, _not_linked(git_real / "claims" / key(place)))
     return State(real, _outside(user_folder() / "repositories" / key(real), real))
 
 

@@ -190,3 +190,34 @@ def test_the_site_never_replaces_the_folder_it_is_run_in(
     assert result.returncode == 2
     assert "is the repository or a folder above it" in result.stderr
     assert (root / ".git").is_dir() and (root / "claims" / "dataset.yaml").is_file()
+
+
+def test_a_bare_repository_committed_into_the_root_is_never_taken_for_git(
+    planted: dict[str, Path], claims: Run
+) -> None:
+    """A pull request can commit the files of a bare git repository (HEAD, objects/, refs/ and
+    a config naming a program to run) into the folder given as --root: git must not find it
+    there, so its config runs nothing and its folders are not the tool's state."""
+    outer, outside = planted["root"], planted["outside"]
+    root = outer / "examples" / "demo"
+    shutil.copytree(MINI / "claims", root / "claims")
+    monitor = root / "monitor.sh"
+    monitor.write_text(f"#!/bin/sh\ntouch {outside}/ran\n")
+    monitor.chmod(0o755)
+    (root / "HEAD").write_text("ref: refs/heads/main\n")
+    for folder in ("objects/info", "refs/heads", "claims/0000"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / "keep").write_text("")
+    (root / "config").write_text(
+        f"[core]\n\trepositoryformatversion = 0\n\tbare = true\n\tfsmonitor = {monitor}\n"
+    )
+    git(outer, "add", "--all")
+    git(outer, "commit", "--quiet", "-m", "A bare repository in a folder")
+    changed = claims("validate", "--root", root, "--changed-since", "HEAD")
+    assert changed.returncode == 2  # git refuses to read the folder as a repository at all
+    assert "not inside a git repository" in changed.stderr
+    written = claims("new", "--root", root, "--source", "mini-report-2024", "--quote", "Report")
+    assert written.returncode == 0, written.stderr
+    assert not (outside / "ran").exists()
+    assert not state.of_repository(root).folder.is_relative_to(root)
+    assert sorted(path.name for path in (root / "claims" / "0000").iterdir()) == ["keep"]
