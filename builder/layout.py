@@ -131,20 +131,33 @@ class Layout:
 
     def output(self, target: Path) -> Path:
         """`target` as an output folder (a build, a site): never the repository, a folder
-        above it, its git directory or anything under claims/, which a replaced output would
-        take with it."""
+        above it, anything under claims/ or a hidden folder (the git directory), which a
+        replaced output would take with it; and never reached through a symlink inside the
+        repository, which would send it anywhere."""
         real = target.resolve()
         if self.real_root.is_relative_to(real):
             raise UsageError(
                 f"{target} is the repository or a folder above it; an output folder is replaced "
                 "whole: choose a folder of its own, such as dist/site"
             )
-        for kept in (CLAIMS, ".git"):
-            if real.is_relative_to(self.real_root / kept):
+        # As written, `..` taken away without following links: where it claims to go.
+        written = Path(os.path.normpath(target.absolute()))
+        root = Path(os.path.normpath(self.root.absolute()))
+        if not real.is_relative_to(self.real_root):
+            if written.is_relative_to(root):
                 raise UsageError(
-                    f"{target} lies inside {kept}/, which an output folder never replaces: "
-                    "choose a folder of its own, such as dist/site"
+                    f"{target} is reached through a symlink in the repository that leads out "
+                    "of it: replace the link with a folder, or give --out a folder outside"
                 )
+            return target
+        parts = real.relative_to(self.real_root).parts
+        hidden = (part for part in parts if part.startswith("."))
+        kept = CLAIMS if parts[0] == CLAIMS else next(hidden, None)
+        if kept is not None:
+            raise UsageError(
+                f"{target} lies inside {kept}/, which an output folder never replaces: "
+                "choose a folder of its own, such as dist/site"
+            )
         return target
 
     def path(self, relative: str) -> Path:
@@ -164,8 +177,12 @@ class Layout:
         return name[len(prefix) :].replace(os.sep, "/")
 
     def inside(self, path: Path) -> bool:
-        """Whether `path`, with every symlink followed, stays inside the repository."""
-        return path.resolve().is_relative_to(self.real_root)
+        """Whether `path`, with every symlink followed, stays inside the repository and out of
+        its hidden folders (the git directory above all, which holds credentials and hooks)."""
+        real = path.resolve()
+        return real.is_relative_to(self.real_root) and not any(
+            part.startswith(".") for part in real.relative_to(self.real_root).parts
+        )
 
     # Finding files by id ----------------------------------------------------------------------
 
@@ -345,8 +362,8 @@ class _Walker:
                         1,
                         1,
                         "L011",
-                        "the file is a symlink that leads outside the repository; "
-                        "replace it with the file itself",
+                        "the file is a symlink that leads outside the repository (or into "
+                        "its hidden folders, such as .git); replace it with the file itself",
                     )
                 )
             elif is_dir:

@@ -40,9 +40,14 @@ def snapshot(where: str, root: Path) -> Snapshot:
     """Claims by id: `where` is a built folder, a repository folder, or a git revision of the
     repository at `root`."""
     path = Path(where)
-    if (path / CHECKSUMS).is_file():
+    built, layout = (path / CHECKSUMS).is_file(), Layout(path)
+    if (built or layout.is_repository()) and _also_a_revision(root, where):
+        raise UsageError(
+            f"{where!r} is both a folder and a git revision of {root}: write ./{where} for the "
+            f"folder, or {where}^{{commit}} for the revision"
+        )
+    if built:
         return from_build(path)
-    layout = Layout(path)
     if layout.is_repository():
         return from_repository(layout)
     try:
@@ -52,6 +57,19 @@ def snapshot(where: str, root: Path) -> Snapshot:
             f"{where!r} is neither a built dataset folder, a claims repository, nor a git "
             f"revision with a {CLAIMS}/ folder in {root} ({error.message})"
         ) from error
+
+
+def _also_a_revision(root: Path, where: str) -> bool:
+    """Whether `where`, a folder's name as given, also names a commit of the repository at
+    `root`, unless it is written as a path (`.`, `./x`, `../x`, `/x`), which no revision is.
+    A pull request can commit a folder named like a branch: the folder must not win."""
+    if where in (".", "..") or where.startswith(("./", "../", "/")):
+        return False
+    try:
+        git.commit_of(root, where)
+    except UsageError:
+        return False
+    return True
 
 
 def from_build(folder: Path) -> Snapshot:

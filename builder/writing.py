@@ -78,8 +78,9 @@ def write_files(writes: Sequence[FileWrite], state: State) -> None:
         _check_target(write)
         if not _inside(write.path.parent, root):
             raise UsageError(
-                f"{write.path} lies outside the repository (a folder on its way is a symlink "
-                "that leads out); claims does not write through links: replace it with the folder"
+                f"{write.path} lies outside the repository or in a hidden folder (a folder on its "
+                "way is a symlink that leads there); claims does not write through links: "
+                "replace it with the folder"
             )
     plan = [(_temporary(write.path), write.path) for write in writes]
     try:
@@ -160,7 +161,12 @@ def _planned(root: Path, temporary: str, target: str) -> tuple[Path, Path]:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    return path.resolve().is_relative_to(root.resolve())
+    """Whether `path` is in `root` once every link is followed, and not in a hidden folder
+    (the git directory above all, where a file could be a hook)."""
+    real, real_root = path.resolve(), root.resolve()
+    return real.is_relative_to(real_root) and not any(
+        part.startswith(".") for part in real.relative_to(real_root).parts
+    )
 
 
 def read_regular(path: Path, limit: int, *, follow: bool = False) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -498,3 +499,18 @@ def test_a_revision_is_read_as_committed_whatever_its_attributes_say(
     assert between.stdout.splitlines() == expected, between.stderr
     with_tree = claims("diff", "--root", history, first, str(history))
     assert with_tree.stdout.splitlines() == expected, with_tree.stderr
+
+
+def test_a_folder_named_like_a_revision_never_stands_in_for_it(history: Path, claims: Run) -> None:
+    """A pull request can commit a folder named `main` or `HEAD` holding a claims repository or
+    a build: `claims diff main HEAD` must not read it in place of the revision."""
+    decoy = history / "main" / "claims"
+    shutil.copytree(history / "claims", decoy)
+    git(history, "add", "--all")
+    git(history, "commit", "--quiet", "-m", "A decoy")
+    result = claims("diff", "main", "HEAD", cwd=history)
+    assert result.returncode == 2
+    assert "'main' is both a folder and a git revision" in result.stderr
+    assert "write ./main for the folder, or main^{commit} for the revision" in result.stderr
+    assert claims("diff", "./main", "HEAD", cwd=history).returncode == 0
+    assert claims("diff", "main^{commit}", "HEAD", cwd=history).returncode == 0
