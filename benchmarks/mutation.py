@@ -40,7 +40,10 @@ TESTS = {
     "diff": ["test_diff.py", "test_release.py"],
     "writing": ["test_writing.py", "test_state.py", "test_faults.py", "test_cli.py"],
     "cache": ["test_cache.py", "test_state.py"],
-    "validation": ["test_cache.py", "test_validation.py", "test_bad_cases.py"],
+    "validation": [
+        *("test_cache.py", "test_validation.py", "test_bad_cases.py"),
+        *("test_new.py", "test_add_source.py"),
+    ],
     "rapidyaml": ["test_loader.py", "test_yaml_agreement.py", "test_hostile.py"],
     "site/html": ["test_site.py"],
     "dataset/card": ["test_dataset.py", "test_markdown.py", "test_hostile.py"],

@@ -46,7 +46,7 @@ class Entry:
     """What validating one record found, and what that depended on besides the shared part."""
 
     digest: str
-    sources: Mapping[str, str]  # source id -> stamp, for each source the record quotes
+    sources: Mapping[str, str | None]  # source id -> stamp of each source quoted (None: missing)
     problems: tuple[Problem, ...]
 
 
@@ -72,7 +72,7 @@ class Cache:
             return cls(path, shared, {})
         return cls(path, shared, entries)
 
-    def fresh(self, record: str, digest: str, stamps: Mapping[str, str]) -> Entry | None:
+    def fresh(self, record: str, digest: str | None, stamps: Mapping[str, str]) -> Entry | None:
         """The entry of `record` if nothing it depends on changed."""
         entry = self.entries.get(record)
         if entry is None or entry.digest != digest:

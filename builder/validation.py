@@ -99,17 +99,17 @@ def validate_cached(
     root = os.fspath(layout.root) + os.sep  # string paths: no pathlib object per record
     for record in listing.records:
         digest = digests[record] = cache.file_digest(root + record)
-        entry = stored.fresh(record, digest, stamps) if digest else None
+        entry = stored.fresh(record, digest, stamps)  # an unreadable file (None) is never fresh
         if entry is not None:
             kept[record] = entry
             tick()
     stale = [record for record in listing.records if record not in kept]
-    if not kept or any(p.code in _NEEDS_FULL_RUN for e in kept.values() for p in e.problems):
-        result = validate(layout, today, jobs=jobs, tick=tick)
-    else:
+    if kept:
         result = _validate_stale(
             layout, listing, stale=stale, kept=kept, today=today, jobs=jobs, tick=tick
         )
+    else:
+        result = validate(layout, today, jobs=jobs, tick=tick)
     if any(p.code in _NEEDS_FULL_RUN for p in result.problems) and kept:
         result = validate(layout, today, jobs=jobs, tick=silent)
         kept = {}
@@ -176,11 +176,9 @@ def _entries(
         found[problem.file].append(problem)
     entries = {}
     for record in records:
-        digest = digests.get(record)
-        if digest is None:
-            continue
-        sources = {source: stamps.get(source, "missing") for source in sorted(quoted[record])}
-        entries[record] = cache.Entry(digest, sources, tuple(found[record]))
+        if digest := digests.get(record):  # an unreadable file is checked every time
+            sources = {source: stamps.get(source) for source in sorted(quoted[record])}
+            entries[record] = cache.Entry(digest, sources, tuple(found[record]))
     return entries
 
 

@@ -325,3 +325,63 @@ def test_a_cache_that_cannot_be_written_is_no_error(
     monkeypatch.setenv("CLAIMS_CACHE_DIR", str(blocked))
     result = claims("validate", "--root", mini)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_cached_run_judges_dates_by_the_day_it_is_given(mini: Path, cache_folder: Path) -> None:
+    """A claim dated after `today` is an error on that day: cold, warm and after a partial
+    re-run, the cached result is judged by the same day as a full run."""
+    edit_record(
+        mini, "no-political-prisoners-2024", 'claim_date: "2024-03-12"', 'claim_date: "2026-11-30"'
+    )
+    full = validate(Layout(mini), TODAY).problems
+    assert any(p.file == RECORD for p in full), "the date must be in the future on TODAY"
+    assert validate_cached(Layout(mini), TODAY).problems == full
+    edit_record(mini, "death-penalty-abolished-2024", "topics: [", "topics: [torture, ")
+    assert validate_cached(Layout(mini), TODAY).problems == validate(Layout(mini), TODAY).problems
+    edit_record(
+        mini,
+        "cafe-talks-continue-2024",
+        "id: cafe-talks-continue-2024",
+        "id: no-political-prisoners-2024",
+    )
+    assert validate_cached(Layout(mini), TODAY).problems == validate(Layout(mini), TODAY).problems
+
+
+def test_every_record_is_counted_once_for_the_progress_shown(
+    mini: Path, cache_folder: Path
+) -> None:
+    records = len(Layout(mini).list().records)
+
+    def ticks() -> int:
+        counted: list[None] = []
+        validate_cached(Layout(mini), TODAY, tick=lambda: counted.append(None))
+        return len(counted)
+
+    assert ticks() == ticks() == records  # cold, then warm
+    edit_record(mini, "death-penalty-abolished-2024", "topics: [", "topics: [torture, ")
+    assert ticks() == records  # partly cached
+
+
+def test_a_run_that_found_everything_cached_writes_nothing(mini: Path, cache_folder: Path) -> None:
+    validate_cached(Layout(mini), TODAY)
+    before = cache_file(cache_folder).stat()
+    validate_cached(Layout(mini), TODAY)
+    after = cache_file(cache_folder).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_record_kept_from_the_cache_still_depends_on_its_sources(
+    mini: Path, cache_folder: Path
+) -> None:
+    """After a partial run (another record edited), the entries kept keep the stamps of the
+    sources their records quote: a later change to one of those sources checks them again."""
+    validate_cached(Layout(mini), TODAY)
+    edit_record(mini, "death-penalty-abolished-2024", "topics: [", "topics: [torture, ")
+    validate_cached(Layout(mini), TODAY)
+    forge(cache_folder)
+    stored = json.loads(cache_file(cache_folder).read_text(encoding="utf-8"))
+    quoted = stored["entries"][RECORD]["sources"]
+    assert quoted, "the record must quote a source for this test to mean anything"
+    source = mini / "claims" / "sources" / f"{sorted(quoted)[0]}.yaml"
+    source.write_text(source.read_text(encoding="utf-8") + "notes: Checked.\n", encoding="utf-8")
+    assert FORGED not in messages(mini)

@@ -6,6 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
+
+from builder.layout import Layout
+from builder.problems import Problem
+from builder.selection import Selection
+from builder.validation import validate
 from tests.conftest import CASES, Run
 
 GOOD = CASES / "good" / "death-penalty-removed.yaml"
@@ -85,3 +91,15 @@ def test_unknown_option_and_missing_path_are_usage_errors(repo: Path, claims: Ru
     missing = claims("validate", "claims/records/nope.yaml", cwd=repo)
     assert missing.returncode == 2
     assert "no such file" in missing.stderr
+
+
+def test_a_partial_run_keeps_what_it_read_and_warnings_fail_only_when_strict(repo: Path) -> None:
+    """`validate` with a selection still returns the repository it read (the records selected,
+    with everything they need), and warnings alone are a success unless strict."""
+    layout = Layout(repo)
+    record = layout.list().records[0]
+    result = validate(layout, only=Selection(files=frozenset([record])))
+    assert [claim.origin.path for claim in result.repository.claims] == [record]
+    warned = attrs.evolve(result, problems=(Problem(record, 1, 1, "A101", "a warning"),))
+    assert (warned.warnings, warned.errors) == (1, 0)
+    assert warned.success() and not warned.success(strict=True)
