@@ -38,7 +38,7 @@ TESTS = {
     "splits": ["test_dataset.py", "test_release.py"],
     "rows": ["test_rows.py", "test_dataset.py", "test_diff.py"],
     "diff": ["test_diff.py", "test_release.py"],
-    "writing": ["test_writing.py", "test_state.py", "test_faults.py", "test_cli.py"],
+    "writing": ["test_writing.py", "test_state.py", "test_dataset.py", "test_site.py"],
     "cache": ["test_cache.py", "test_state.py"],
     "validation": [
         *("test_cache.py", "test_validation.py", "test_bad_cases.py"),
