@@ -352,7 +352,7 @@ def atomic_folder(
             _replace_folder(partial, target, previous)
         except BaseException:
             if partial.exists():
-                _remove(partial)
+                shutil.rmtree(partial)
             raise
         record.unlink(missing_ok=True)
 
@@ -389,7 +389,7 @@ def _replace_folder(partial: Path, target: Path, previous: Path) -> None:
     except BaseException:
         previous.rename(target)
         raise
-    _remove(previous)
+    shutil.rmtree(previous)
 
 
 def _recover_folder(target: Path, record: Path) -> list[str]:
@@ -416,15 +416,7 @@ def _recover_folder(target: Path, record: Path) -> list[str]:
             leftover.rename(target)
             done.append(f"put back {target}, which an interrupted run had moved aside")
         else:
-            _remove(leftover)
+            shutil.rmtree(leftover)
             done.append(f"removed {name}, left by an interrupted run")
     record.unlink()
     return done
-
-
-def _remove(path: Path) -> None:
-    """Remove a folder, or a link or file of that name (never what a link points to)."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink()

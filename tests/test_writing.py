@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -181,3 +182,248 @@ def test_every_file_is_on_disk_before_it_takes_its_place(
         assert source in synced[:done], f"{source} renamed to {target} before it was flushed"
         parent = str(Path(target).parent)
         assert parent in synced[done:], f"{parent} not flushed after {target} was renamed"
+
+
+# What each refusal and failure says -----------------------------------------------------------
+
+
+def test_a_file_in_folders_not_made_yet_is_written_with_them(tmp_path: Path) -> None:
+    write_file(FileWrite(tmp_path / "a" / "b" / "one.yaml", b"one"))
+    write_files([FileWrite(tmp_path / "c" / "d" / "two.yaml", b"two")], _state(tmp_path))
+    assert (tmp_path / "a" / "b" / "one.yaml").read_bytes() == b"one"
+    assert (tmp_path / "c" / "d" / "two.yaml").read_bytes() == b"two"
+
+
+def test_a_failed_write_says_what_failed_where_and_what_was_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(path: Path, content: bytes, mode: int) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(writing, "_write_temporary", full)
+    with pytest.raises(ExternalError) as one:
+        write_file(FileWrite(tmp_path / "a", b"a"))
+    assert one.value.message.startswith("cannot write: No space left on device (")
+    assert one.value.message.endswith("); the file was left as it was")
+    with pytest.raises(ExternalError) as several:
+        write_files([FileWrite(tmp_path / "b", b"b")], _state(tmp_path))
+    assert several.value.message.endswith("); nothing was changed")
+
+
+def test_a_rename_that_fails_after_the_decision_is_left_to_the_next_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = os.replace
+
+    def failing(source: str, target: str) -> None:
+        if Path(target).name == "a":
+            raise OSError(5, "Input/output error")  # no file name: none is shown
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(ExternalError) as failed:
+        write_files([FileWrite(tmp_path / "a", b"a")], _state(tmp_path))
+    assert failed.value.message == (
+        "cannot write: Input/output error; the next claims command finishes the write"
+    )
+    monkeypatch.setattr(os, "replace", real)
+    assert recover(_state(tmp_path)) == "finished an interrupted write of 1 files"
+    assert (tmp_path / "a").read_bytes() == b"a"
+
+
+def test_the_journal_names_the_files_from_the_root_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[object] = []
+    real = writing._write_temporary
+    state = _state(tmp_path)
+
+    def watched(path: Path, content: bytes, mode: int) -> None:
+        if path.parent == tmp_path / "records":
+            seen.append(json.loads(state.journal.read_text()))
+        real(path, content, mode)
+
+    monkeypatch.setattr(writing, "_write_temporary", watched)
+    write_files([FileWrite(tmp_path / "records" / "x.yaml", b"x")], state)
+    [journal] = seen
+    assert journal["state"] == "prepared"  # type: ignore[index]
+    [[temporary, target]] = journal["files"]  # type: ignore[index]
+    assert target == "records/x.yaml"
+    assert re.fullmatch(r"records/\.x\.yaml\.claims-[0-9a-f]{8}\.tmp", temporary)
+    assert not state.journal.exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("outside/x.yaml", "lies outside the repository or in a hidden folder"),
+        ("root/.git/x.yaml", "lies outside the repository or in a hidden folder"),
+    ],
+)
+def test_nothing_is_written_outside_the_root_or_in_its_hidden_folders(
+    tmp_path: Path, where: str, message: str
+) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    with pytest.raises(UsageError) as refused:
+        write_files([FileWrite(tmp_path / where, b"x")], _state(root))
+    assert message in refused.value.message
+    assert refused.value.message.endswith(
+        "(a folder on its way is a symlink that leads there); claims does not write through "
+        "links: replace it with the folder"
+    )
+    assert not (tmp_path / where).exists()
+
+
+def test_what_a_write_refuses_to_replace_is_named_with_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "target").write_text("kept")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "target")
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(UsageError) as link:
+        write_file(FileWrite(tmp_path / "link.yaml", b"x"))
+    assert link.value.message == (
+        f"{tmp_path / 'link.yaml'} is a symlink; claims does not write through links: "
+        "replace it with the file itself"
+    )
+    with pytest.raises(UsageError) as folder:
+        write_file(FileWrite(tmp_path / "folder.yaml", b"x"))
+    assert folder.value.message == f"{tmp_path / 'folder.yaml'} is not a regular file"
+
+
+@pytest.mark.parametrize(
+    ("files", "why"),
+    [
+        ([[1, "a"]], "a file of the journal is not a pair of paths"),
+        ([["x", 1]], "a file of the journal is not a pair of paths"),
+        ([["/abs/.a.claims-00000000.tmp", "/abs/a"]], "is not the temporary file of"),
+        ([["../.a.claims-00000000.tmp", "../a"]], "is not the temporary file of"),
+        ([[".a.claims-00000000.tmp", ""]], "is not the temporary file of"),
+        ([["other/.a.claims-00000000.tmp", "a"]], "is not the temporary file of"),
+        ([[".b.claims-00000000.tmp", "a"]], "is not the temporary file of"),
+        ([[".a.claims-0000.tmp", "a"]], "is not the temporary file of"),
+        ([["sub/.a.claims-00000000.tmp", "sub/a"]], "leads outside"),
+        ([[".link.claims-00000000.tmp", "link"]], "or is a symlink"),
+    ],
+    ids=[
+        "temporary",
+        "target",
+        "absolute",
+        "parent",
+        "empty",
+        "folder",
+        "name",
+        "form",
+        "linked-folder",
+        "link",
+    ],
+)
+def test_a_journal_naming_anything_but_the_tools_own_files_is_damaged(
+    tmp_path: Path, files: list[list[object]], why: str
+) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "sub").symlink_to(tmp_path)
+    (root / "link").symlink_to(tmp_path / "victim")
+    (tmp_path / "victim").write_text("victim")
+    state = _state(root)
+    state.journal.write_text(json.dumps({"state": "committed", "files": files}))
+    with pytest.raises(ExternalError) as damaged:
+        recover(state)
+    assert f"{state.journal} is damaged (" in damaged.value.message
+    assert why in damaged.value.message
+    assert damaged.value.message.endswith("); check the files it names and remove it")
+    assert (tmp_path / "victim").read_text() == "victim"
+
+
+# Output folders ----------------------------------------------------------------------------
+
+
+def _output(tmp_path: Path, target: Path, marker: str = "MARK") -> None:
+    with writing.atomic_folder(target, marker, tmp_path / "state") as folder:
+        (folder / marker).write_text("mine")
+        (folder / "page.html").write_text("new")
+
+
+def test_an_output_replaces_an_empty_folder_or_its_own_and_nothing_else(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    _output(tmp_path, target)  # empty
+    _output(tmp_path, target)  # its own
+    assert (target / "page.html").read_text() == "new"
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("kept")
+    (foreign / "MARK").symlink_to(tmp_path / "out" / "MARK")
+    with pytest.raises(UsageError) as refused:
+        _output(tmp_path, foreign)
+    assert refused.value.message == (
+        f"{foreign} holds files claims did not write (it has no MARK); claims replaces only an "
+        "empty folder or its own earlier output: choose another folder"
+    )
+    assert (foreign / "notes.txt").read_text() == "kept"
+
+
+def test_an_output_that_is_a_link_or_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "link").symlink_to(tmp_path)
+    (tmp_path / "file").write_text("kept")
+    with pytest.raises(UsageError) as link:
+        _output(tmp_path, tmp_path / "link")
+    assert link.value.message == (
+        f"{tmp_path / 'link'} is a symlink; claims does not write through links: remove it"
+    )
+    with pytest.raises(UsageError) as file:
+        _output(tmp_path, tmp_path / "file")
+    assert file.value.message == f"{tmp_path / 'file'} is a file, not a folder: choose a folder"
+
+
+def _record(tmp_path: Path, names: list[object]) -> None:
+    (tmp_path / "state").mkdir(exist_ok=True)
+    (tmp_path / "state" / "folder.json").write_text(json.dumps({"folders": names}))
+
+
+def test_an_interrupted_output_is_repaired_from_its_record_only(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    _output(tmp_path, target)
+    target.rename(tmp_path / ".out.previous-0000abcd")  # the crash came between the renames
+    (tmp_path / ".out.partial-0000abcd").mkdir()
+    (tmp_path / ".out.partial-0000abcd" / "MARK").write_text("half")
+    (tmp_path / ".out.partial-1111abcd").mkdir()  # not in the record: left alone
+    _record(tmp_path, [".out.partial-0000abcd", ".out.previous-0000abcd"])
+    said: list[str] = []
+    with writing.atomic_folder(target, "MARK", tmp_path / "state", said.append) as folder:
+        assert (target / "page.html").read_text() == "new"  # put back before anything else
+        (folder / "MARK").write_text("mine")
+    assert said == [
+        "removed .out.partial-0000abcd, left by an interrupted run",
+        f"put back {target}, which an interrupted run had moved aside",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.partial-1111abcd", "out", "state"]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [["../victim"], [".other.partial-0000abcd"], [5], [".out.previous-0000abcd/.."]],
+    ids=["escape", "another-output", "not-a-name", "trailing"],
+)
+def test_a_record_naming_anything_but_the_outputs_own_folders_is_damaged(
+    tmp_path: Path, names: list[object]
+) -> None:
+    (tmp_path / "victim").mkdir()
+    _record(tmp_path, names)
+    with pytest.raises(ExternalError) as damaged:
+        _output(tmp_path, tmp_path / "out")
+    assert damaged.value.message.startswith(f"{tmp_path / 'state' / 'folder.json'} is damaged (")
+    assert damaged.value.message.endswith(
+        f"); check the folders beside {tmp_path / 'out'} and remove it"
+    )
+    assert (tmp_path / "victim").is_dir()
+
+
+def test_a_recorded_partial_folder_is_never_put_in_place_of_the_output(tmp_path: Path) -> None:
+    (tmp_path / ".out.partial-0000abcd").mkdir()
+    (tmp_path / ".out.partial-0000abcd" / "MARK").write_text("half")
+    _record(tmp_path, [".out.partial-0000abcd"])
+    with writing.atomic_folder(tmp_path / "out", "MARK", tmp_path / "state") as folder:
+        assert not (tmp_path / "out").exists()
+        (folder / "MARK").write_text("mine")
+    assert (tmp_path / "out" / "MARK").read_text() == "mine"
