@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -19,6 +20,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
 from builder.layout import Layout
+from builder.site.html import Marked, marked_text, segments, visible_text
 from builder.validation import validate
 from tests.conftest import MINI, PROJECT, RECORDS_2024, Run, edit_record, git
 
@@ -281,3 +283,69 @@ def test_text_from_the_data_never_leaves_its_attribute(claims: Run, tmp_path: Pa
             assert all(BREAKING_OUT[key] in text for key in ("claimant", "other claimant", "claim"))
     # The filters' options and the rows' data attributes hold the names whole.
     assert {BREAKING_OUT["claimant"], BREAKING_OUT["other claimant"]} <= values
+
+
+# The pieces every page is made of -----------------------------------------------------------
+
+
+def _odd(text: str) -> list[str]:
+    """The characters `visible_text` outlines, with the names it gives them."""
+    return re.findall(r'<span class="odd" title="(U\+[0-9A-F]{4} [^"]+)">', visible_text(text))
+
+
+def test_odd_spaces_and_look_alike_letters_are_outlined_with_their_names() -> None:
+    assert _odd("\u0421laus\u00a0Petrov") == [
+        "U+0421 CYRILLIC CAPITAL LETTER ES",
+        "U+00A0 NO-BREAK SPACE",
+    ]
+    assert visible_text("a\u00a0<b>") == (
+        'a<span class="odd" title="U+00A0 NO-BREAK SPACE">\u00a0</span>&lt;b&gt;'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "outlined"),
+    [
+        ("\u0421laus", 1),  # a Cyrillic letter before a Latin one
+        ("b\u0414", 1),  # after one, at the second character
+        ("ab\u0414 cd", 1),  # after one, further in
+        ("\u03b1b", 1),  # Greek
+        ("\u041f\u0443\u0442\u0438\u043d", 0),  # a Cyrillic word among none Latin
+        ("b \u0414", 0),  # a space between: two characters away is not next
+        ("\u0414 b", 0),
+        ("b\u4e00c", 0),  # a letter of another script
+        ("b\u0663c", 0),  # a digit of another script
+        ("\u00e9t\u00e9", 0),  # Latin letters with accents are Latin
+        ("b\U00017000c", 0),  # a letter Python's Unicode database has no name for
+    ],
+)
+def test_a_letter_is_a_look_alike_only_next_to_a_latin_letter(text: str, outlined: int) -> None:
+    assert len(_odd(text)) == outlined
+
+
+def test_marked_text_wraps_each_span_with_its_attributes_and_escapes_the_rest() -> None:
+    text = "Hi <you> \u0421at & dog"
+    marks = [
+        Marked(9, 12, "appearance", (("data-claim", 'a"b'), ("title", "x"))),
+        Marked(3, 8, "evidence"),
+    ]
+    assert marked_text(text, 0, len(text), marks) == (
+        'Hi <mark class="evidence" data-start="3" data-end="8">&lt;you&gt;</mark> '
+        '<mark class="appearance" data-start="9" data-end="12" data-claim="a&quot;b" '
+        'title="x"><span class="odd" title="U+0421 CYRILLIC CAPITAL LETTER ES">\u0421</span>'
+        "at</mark> &amp; dog"
+    )
+    assert (
+        marked_text(text, 3, 14, [])
+        == '&lt;you&gt; <span class="odd" title="U+0421 CYRILLIC CAPITAL LETTER ES">\u0421</span>'
+        "at &amp;"
+    )
+
+
+def test_overlapping_spans_are_cut_into_pieces_each_naming_its_spans() -> None:
+    assert segments([(0, 10), (5, 15), (20, 25)]) == [
+        (0, 5, frozenset({0})),
+        (5, 10, frozenset({0, 1})),
+        (10, 15, frozenset({1})),
+        (20, 25, frozenset({2})),
+    ]

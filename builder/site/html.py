@@ -25,7 +25,7 @@ def e(text: object) -> str:
     """Text from the data, for an element's content or an attribute's value. Quotes are escaped
     too: in an attribute, a name such as `Jo" onfocus="...` would otherwise end the value and add
     an attribute of its own (tests/test_site.py parses every page to check that none does)."""
-    return html.escape(str(text), quote=True)
+    return html.escape(str(text))  # quote=True is the default
 
 
 @attrs.frozen
@@ -72,7 +72,7 @@ def visible_text(text: str) -> str:
     out = []
     for index, char in enumerate(text):
         if char in _ODD_SPACES or _looks_alike(text, index):
-            name = unicodedata.name(char, "")
+            name = unicodedata.name(char)  # every odd space and letter has one
             out.append(f'<span class="odd" title="U+{ord(char):04X} {e(name)}">{e(char)}</span>')
         else:
             out.append(e(char))
@@ -83,7 +83,7 @@ def _looks_alike(text: str, index: int) -> bool:
     char = text[index]
     if char.isascii() or not char.isalpha():
         return False
-    if not unicodedata.name(char, "").startswith(_LOOK_ALIKE_SCRIPTS):
+    if not unicodedata.name(char, "").startswith(_LOOK_ALIKE_SCRIPTS):  # some letters have none
         return False
     neighbours = text[max(0, index - 1) : index] + text[index + 1 : index + 2]
     return any(n.isascii() and n.isalpha() for n in neighbours)
