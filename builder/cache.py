@@ -65,11 +65,14 @@ class Cache:
             return cls(None, shared, {})
         try:
             stored = json.loads(read_regular(path, MAX_CACHE_BYTES))
-            if stored["format"] != FORMAT or stored["shared"] != shared:
-                return cls(path, shared, {})
-            entries = {name: _entry(value) for name, value in stored["entries"].items()}
+            current = stored["format"] == FORMAT and stored["shared"] == shared
+            entries = (
+                {name: _entry(value) for name, value in stored["entries"].items()}
+                if current
+                else {}
+            )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return cls(path, shared, {})
+            entries = {}
         return cls(path, shared, entries)
 
     def fresh(self, record: str, digest: str | None, stamps: Mapping[str, str]) -> Entry | None:
