@@ -13,9 +13,8 @@ and so that nothing a pull request plants can steer a write.
   leads out, and the temporary file the tool's own name beside its target. Files keep their
   permission bits (a new one gets 0666 less the umask); a symlink is never written through.
 - `atomic_folder`: a whole folder (a build, a site), written hidden beside its target and
-  renamed into place once complete; the previous folder stays whole throughout (moved aside
-  for the moment between two renames, and put back by the next run if a crash comes there),
-  and is replaced only if it is empty or the tool's own earlier output.
+  renamed into place once complete; the previous folder stays whole throughout, and is
+  replaced only if it is empty or the tool's own earlier output.
 - `lock`: one writer at a time in a repository or an output folder; the second is told who
   holds the lock, and waits for nothing. Lock files live in state folders, are opened without
   following links, and must be regular files.
@@ -24,6 +23,8 @@ and so that nothing a pull request plants can steer a write.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import fcntl
 import json
 import os
@@ -376,12 +377,13 @@ def _require_own(target: Path, marker: str) -> None:
 
 
 def _replace_folder(partial: Path, target: Path, previous: Path) -> None:
-    """Put `partial` in the place of `target` in two renames, the old folder waiting aside
-    as `previous` in between (recorded, so that a crash there is repaired by the next run):
-    `os.replace` renames a folder atomically on every system, where no system call swaps two
-    on all of them."""
+    """Put `partial` in the place of `target`: in one step where the system can swap two
+    folders (Linux), else in two renames, the old folder waiting aside as `previous`."""
     if not target.exists():
         partial.rename(target)
+        return
+    if exchange(partial, target):
+        shutil.rmtree(partial)  # which now holds the old folder
         return
     target.rename(previous)
     try:
@@ -390,6 +392,27 @@ def _replace_folder(partial: Path, target: Path, previous: Path) -> None:
         previous.rename(target)
         raise
     shutil.rmtree(previous)
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux's renameat2 with RENAME_EXCHANGE); False where the
+    system or the file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    done = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(first))
 
 
 def _recover_folder(target: Path, record: Path) -> list[str]:

@@ -19,7 +19,7 @@ import attrs
 import pyarrow.parquet as pq
 import pytest
 
-from builder import state
+from builder import state, writing
 from builder.cli import main
 from tests.conftest import MINI, Ran, git
 
@@ -47,7 +47,7 @@ Patch = Callable[[object, str, object], None]
 
 def count_writes(hit: Callable[[], None], patch: Patch) -> None:
     """Make `hit` run before every way the tool writes: opening a file for writing, writing,
-    fsync, rename, writing a parquet table. `patch` replaces an attribute
+    fsync, rename, swapping folders, writing a parquet table. `patch` replaces an attribute
     (monkeypatch.setattr in a test, setattr in a process that is about to die)."""
     real_open, real_os_open = io.open, os.open
 
@@ -74,6 +74,7 @@ def count_writes(hit: Callable[[], None], patch: Patch) -> None:
     for name in ("write", "fsync", "replace", "rename"):
         patch(os, name, counted(getattr(os, name)))
     patch(pq.ParquetWriter, "write_table", counted(pq.ParquetWriter.write_table))
+    patch(writing, "exchange", counted(writing.exchange))
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import importlib.util
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,9 +74,9 @@ def test_workers_are_capped_by_cores_and_by_work(
     started: list[int] = []
     real = concurrent.futures.ProcessPoolExecutor
 
-    def counting(max_workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    def counting(max_workers: int, **options: Any) -> concurrent.futures.ProcessPoolExecutor:
         started.append(max_workers)
-        return real(max_workers=max_workers)
+        return real(max_workers=max_workers, **options)
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counting)
     validate(Layout(synthetic), jobs=10_000)
