@@ -104,3 +104,17 @@ def test_new_refuses_ambiguous_missing_and_existing(repo: Path, claims: Run) -> 
     assert clash.returncode == 2 and existing.read_bytes() == before
     missing = new("--quote", "Astana")
     assert missing.returncode == 1 and "does not occur" in missing.stderr
+
+
+def test_what_is_still_to_fill_in_names_the_new_record_only(repo: Path, claims: Run) -> None:
+    """A repository with problems elsewhere: `new` lists what its own skeleton lacks, not the
+    other records' problems."""
+    other = next((repo / "claims" / "records").rglob("*.yaml"))
+    other.write_text(other.read_text(encoding="utf-8").replace("topics:", "topics: [nope]\nx:", 1))
+    result = claims(
+        "new", "--root", repo, "--source", "europarl-2022-08", "--quote",
+        "Kazakhstan Press Releases", "--id", "press-releases",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    listed = [line for line in result.stderr.splitlines() if line.startswith("claims/")]
+    assert listed and all(line.startswith("claims/records/press-releases.yaml:") for line in listed)
