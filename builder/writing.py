@@ -229,7 +229,7 @@ def _write_journal(journal: Path, root: Path, state: str, plan: list[tuple[Path,
 
 def _write_state(path: Path, document: object) -> None:
     """Replace the state file `path` (a journal, a folder record) atomically and durably."""
-    content = json.dumps(document, indent=1).encode("utf-8")
+    content = json.dumps(document).encode()
     temporary = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:

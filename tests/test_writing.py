@@ -416,6 +416,8 @@ def test_a_record_naming_anything_but_the_outputs_own_folders_is_damaged(
     with pytest.raises(ExternalError) as damaged:
         _output(tmp_path, tmp_path / "out")
     assert damaged.value.message.startswith(f"{tmp_path / 'state' / 'folder.json'} is damaged (")
+    if names != [5]:
+        assert "(it names a folder that is not one of out's own)" in damaged.value.message
     assert damaged.value.message.endswith(
         f"); check the folders beside {tmp_path / 'out'} and remove it"
     )
@@ -474,3 +476,23 @@ def test_without_a_swap_an_output_is_replaced_in_two_renames(
     with pytest.raises(OSError):
         _output(tmp_path, target)
     assert (target / "page.html").read_text() == "old"
+
+
+def test_a_state_folder_is_made_with_its_parents_and_kept_private(tmp_path: Path) -> None:
+    state = State(tmp_path, tmp_path / "git" / "claims" / "key")
+    write_files([FileWrite(tmp_path / "a", b"a")], state)
+    assert _mode(tmp_path / "git" / "claims" / "key") == 0o700
+    assert (tmp_path / "a").read_bytes() == b"a"
+
+
+def test_a_lock_that_is_a_link_or_not_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "victim").write_text("victim")
+    (tmp_path / "link").symlink_to(tmp_path / "victim")
+    os.mkfifo(tmp_path / "pipe")
+    link = pytest.raises(UsageError, match=r"cannot take the lock .*link: Too many levels")
+    with link, writing.lock(tmp_path / "link", "the repository"):
+        pass
+    pipe = pytest.raises(UsageError, match=r"the lock .*pipe is not a regular file: remove it")
+    with pipe, writing.lock(tmp_path / "pipe", "the repository"):
+        pass
+    assert (tmp_path / "victim").read_text() == "victim"
