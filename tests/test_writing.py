@@ -496,3 +496,20 @@ def test_a_lock_that_is_a_link_or_not_a_file_is_refused(tmp_path: Path) -> None:
     with pipe, writing.lock(tmp_path / "pipe", "the repository"):
         pass
     assert (tmp_path / "victim").read_text() == "victim"
+
+
+def test_state_is_read_only_from_a_regular_file_within_its_limit(tmp_path: Path) -> None:
+    """How the tool reads back its own state and its inputs: a symlink only when asked to
+    follow one, never a FIFO (refused at once, without waiting for a writer), at most `limit`
+    bytes."""
+    (tmp_path / "three").write_bytes(b"abc")
+    (tmp_path / "link").symlink_to(tmp_path / "three")
+    os.mkfifo(tmp_path / "pipe")
+    assert writing.read_regular(tmp_path / "three", 3) == b"abc"
+    with pytest.raises(ValueError, match=r"three is larger than 2 bytes$"):
+        writing.read_regular(tmp_path / "three", 2)
+    assert writing.read_regular(tmp_path / "link", 3, follow=True) == b"abc"
+    with pytest.raises(OSError, match="Too many levels of symbolic links"):
+        writing.read_regular(tmp_path / "link", 3)
+    with pytest.raises(ValueError, match=r"pipe is not a regular file$"):
+        writing.read_regular(tmp_path / "pipe", 3)
