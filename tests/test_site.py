@@ -20,6 +20,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
 from builder.layout import Layout
+from builder.site import html
 from builder.site.html import Marked, marked_text, segments, visible_text
 from builder.validation import validate
 from tests.conftest import MINI, PROJECT, RECORDS_2024, Run, edit_record, git
@@ -317,6 +318,7 @@ def test_odd_spaces_and_look_alike_letters_are_outlined_with_their_names() -> No
         ("b\u0663c", 0),  # a digit of another script
         ("\u00e9t\u00e9", 0),  # Latin letters with accents are Latin
         ("b\U00017000c", 0),  # a letter Python's Unicode database has no name for
+        ("b\u0482c", 0),  # a Cyrillic sign that is no letter
     ],
 )
 def test_a_letter_is_a_look_alike_only_next_to_a_latin_letter(text: str, outlined: int) -> None:
@@ -349,3 +351,19 @@ def test_overlapping_spans_are_cut_into_pieces_each_naming_its_spans() -> None:
         (10, 15, frozenset({1})),
         (20, 25, frozenset({2})),
     ]
+
+
+def test_every_page_has_the_same_shell_with_links_up_to_the_site_root() -> None:
+    assert html.page("A <title>", "<p>body</p>") == (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>A &lt;title&gt;</title>\n"
+        '<link rel="stylesheet" href="site.css">\n</head>\n<body>\n'
+        '<header><nav aria-label="Site"><a href="index.html">All claims</a></nav></header>\n'
+        "<main>\n<p>body</p>\n</main>\n</body>\n</html>\n"
+    )
+    deeper = html.page("T", "", depth=2, scripts=True)
+    assert '<link rel="stylesheet" href="../../site.css">' in deeper
+    assert '<a href="../../index.html">All claims</a>' in deeper
+    assert deeper.endswith('</main>\n<script src="../../site.js"></script>\n</body>\n</html>\n')
